@@ -1,0 +1,5 @@
+"""``python -m curate.cli``."""
+
+from curate.cli.main import main
+
+main()

@@ -1,0 +1,211 @@
+"""``curate``: inspect, convert, init, run, schemas, reasons."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+from collections.abc import Callable
+from dataclasses import asdict
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import orjson
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from curate import __version__
+from curate.errors import CurateError
+from curate.formats.convert import Format
+
+app = typer.Typer(
+    help="Curate LLM fine-tuning data: validate, dedup, split, export.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def user_errors(command: F) -> F:
+    """Print a CurateError as one line and exit with its code; bugs keep their traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except CurateError as exc:
+            err.print(f"[bold red]error:[/bold red] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"curate {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print version.")
+    ] = False,
+) -> None:
+    """Curate LLM fine-tuning data."""
+
+
+@app.command()
+@user_errors
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder for the new workspace.")],
+    force: Annotated[bool, typer.Option(help="Overwrite an existing pipeline.yaml.")] = False,
+) -> None:
+    """Create a workspace with a commented starter pipeline.yaml."""
+    target = directory / "pipeline.yaml"
+    if target.exists() and not force:
+        raise CurateError("already exists; pass --force to overwrite", file=target)
+    (directory / "data").mkdir(parents=True, exist_ok=True)
+    template = resources.files("curate") / "templates" / "pipeline.yaml"
+    with resources.as_file(template) as source:
+        shutil.copyfile(source, target)
+    out.print(f"Created {target}. Put your data in {directory / 'data'} and run:")
+    out.print(f"  curate run {target}")
+
+
+@app.command()
+@user_errors
+def inspect(
+    files: Annotated[list[Path], typer.Argument(help="Data files or save_to_disk folders.")],
+    tokenizer: Annotated[
+        Path | None, typer.Option(help="tokenizer.json (or its folder) to count tokens.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """Detect each file's container and format; show counts, turns, lengths, refusals."""
+    from curate.inspect import profile_file
+
+    profiles = [profile_file(path, tokenizer=tokenizer) for path in files]
+    if as_json:
+        print(orjson.dumps([asdict(p) for p in profiles], option=orjson.OPT_INDENT_2).decode())
+        return
+    for profile in profiles:
+        _print_profile(profile)
+
+
+@app.command()
+@user_errors
+def convert(
+    file: Annotated[Path, typer.Argument(help="The data file to convert.")],
+    to: Annotated[Format, typer.Option("--to", help="Target format.")],
+    out_path: Annotated[Path, typer.Option("--out", help="Output .jsonl, .json or .parquet.")],
+    source_format: Annotated[
+        Format | None, typer.Option("--from", help="Source format (default: detect).")
+    ] = None,
+) -> None:
+    """Convert between chat, Alpaca, ShareGPT and preference formats."""
+    from curate.convert_file import convert_file
+
+    result = convert_file(file, out_path, to=to, source_format=source_format)
+    out.print(f"Wrote {result.written} rows to {out_path} ({to}).")
+    if result.skipped:
+        err.print(f"[yellow]Skipped {len(result.skipped)} rows:[/yellow]")
+        for line in result.skipped[:10]:
+            err.print(f"  {line}", highlight=False)
+
+
+@app.command()
+@user_errors
+def run(
+    pipeline: Annotated[Path, typer.Argument(help="The pipeline file (YAML).")],
+    input_paths: Annotated[
+        list[str] | None, typer.Option("--input", help="Use these inputs instead.")
+    ] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Run folder.")] = None,
+    strict: Annotated[
+        bool | None, typer.Option("--strict/--lenient", help="Stop at the first bad row.")
+    ] = None,
+) -> None:
+    """Run (or resume) a pipeline; writes runs/<id>/ with stages, export and manifest."""
+    from curate.cli.progress import RichReporter
+    from curate.runner import run_pipeline
+
+    with RichReporter(out) as reporter:
+        outcome = run_pipeline(
+            pipeline, inputs=input_paths, out=out_dir, strict=strict, reporter=reporter
+        )
+    totals = outcome.manifest.totals
+    out.print(
+        f"\n[bold]{totals.input_rows}[/bold] rows in: [green]{totals.train}[/green] train, "
+        f"[green]{totals.eval}[/green] eval, [green]{totals.test}[/green] test, "
+        f"[yellow]{totals.rejected}[/yellow] rejected."
+    )
+    out.print(f"Run folder: {outcome.run_dir}")
+    out.print(f"Report:     {outcome.run_dir / 'export' / 'report.md'}")
+
+
+@app.command()
+@user_errors
+def schemas(
+    folder: Annotated[Path, typer.Option("--out", help="Where to write them.")] = Path("schemas"),
+    check: Annotated[bool, typer.Option(help="Fail if the files are not current.")] = False,
+) -> None:
+    """Write the JSON Schemas of the formats, the pipeline file and the manifest."""
+    from curate.schema_export import stale_schemas, write_schemas
+
+    if check:
+        stale = stale_schemas(folder)
+        if stale:
+            raise CurateError(f"out of date: {', '.join(stale)}; run `curate schemas`", file=folder)
+        out.print("schemas are current")
+        return
+    for path in write_schemas(folder):
+        out.print(f"wrote {path}")
+
+
+@app.command()
+def reasons() -> None:
+    """List every rejection reason code and what it means."""
+    from curate.reasons import REASONS
+
+    table = Table("code", "meaning")
+    for code, meaning in REASONS.items():
+        table.add_row(code, meaning)
+    out.print(table)
+
+
+def _print_profile(profile: Any) -> None:
+    out.rule(f"[bold]{profile.path}")
+    formats = ", ".join(f"{k}: {v}" for k, v in profile.formats.items()) or "none"
+    out.print(
+        f"container [bold]{profile.container}[/bold]   rows {profile.rows}   parsed "
+        f"{profile.parsed}   unparseable {profile.unparseable}   formats {formats}"
+    )
+    table = Table("measure", "min", "median", "p95", "max", "mean")
+    for label, dist in (
+        ("turns", profile.turns),
+        ("example chars", profile.example_chars),
+        ("assistant chars", profile.assistant_chars),
+        ("example tokens", profile.example_tokens),
+    ):
+        if dist is not None:
+            table.add_row(
+                label, *(f"{v:g}" for v in (dist.min, dist.p50, dist.p95, dist.max, dist.mean))
+            )
+    out.print(table)
+    roles = Table("role pattern", "rows")
+    for pattern, count in profile.role_patterns.items():
+        roles.add_row(pattern, str(count))
+    out.print(roles)
+    out.print(f"refusal-style answers: {profile.refusal_share:.1%}")
+    for problem in profile.parse_problems:
+        out.print(f"[yellow]unparseable:[/yellow] {problem}", highlight=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,49 @@
+"""Errors a user can cause: one family, printed without a traceback by the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CurateError(Exception):
+    """A problem with the user's input or configuration; the CLI prints it and exits 2."""
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | Path | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = str(file) if file is not None else None
+        self.line = line
+        self.field = field
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = self.file + (f":{self.line}" if self.line is not None else "") + ": "
+        field = f"{self.field}: " if self.field else ""
+        hint = f"\n  hint: {self.hint}" if self.hint else ""
+        return f"{where}{field}{self.message}{hint}"
+
+
+class InputError(CurateError):
+    """A data file that cannot be read as a dataset."""
+
+
+class PipelineError(CurateError):
+    """A pipeline file that does not validate."""
+
+
+class LeakageError(CurateError):
+    """The same example, or the same normalised text, sits in two splits."""
+
+    exit_code = 3

@@ -1,0 +1,1 @@
+"""Reading and writing dataset files and run artefacts."""

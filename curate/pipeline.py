@@ -1,0 +1,133 @@
+"""The pipeline file: typed models, and a loader whose errors name file, line and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from curate.errors import PipelineError
+from curate.formats.convert import Format
+from curate.stages import STAGE_CONFIGS, StageSpec
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class InputConfig(_Strict):
+    """A data file or save_to_disk folder; relative paths are relative to the pipeline file."""
+
+    path: str
+    format: Format | None = Field(None, description="skip detection and read rows as this format")
+
+
+class ExportConfig(_Strict):
+    """What the run writes under ``export/``."""
+
+    format: Format = "chat"
+    hf_dataset: bool = Field(False, description="also write a Hugging Face DatasetDict folder")
+    include_id: bool = Field(True, description="write curate's content id as `curate_id`")
+    include_meta: bool = Field(True, description="write the source row's other fields back")
+
+
+class Pipeline(_Strict):
+    """A pipeline: inputs, stages in order, and the export."""
+
+    name: str = "pipeline"
+    workspace: str = Field(".", description="folder holding runs/; relative to this file")
+    strict: bool = Field(False, description="stop at the first unparseable row")
+    inputs: list[InputConfig] = Field(min_length=1)
+    stages: list[StageSpec] = Field(default_factory=list)
+    export: ExportConfig = Field(default_factory=ExportConfig)
+
+    @field_validator("inputs", mode="before")
+    @classmethod
+    def _paths_as_strings(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"path": v} if isinstance(v, str) else v for v in value]
+        return value
+
+    @field_validator("stages", mode="before")
+    @classmethod
+    def _stage_shorthand(cls, value: Any) -> Any:
+        """Accept ``- validate`` and ``- quality: {min_assistant_chars: 10}``."""
+        if not isinstance(value, list):
+            return value
+        expanded = []
+        for item in value:
+            if isinstance(item, str):
+                item = {"stage": item}
+            elif isinstance(item, dict) and "stage" not in item and len(item) == 1:
+                ((tag, options),) = item.items()
+                item = {"stage": tag, **(options or {})}
+            expanded.append(item)
+        return expanded
+
+
+def load_pipeline(path: Path) -> Pipeline:
+    """Read and validate a pipeline file; every problem names the file, line and field."""
+    if not path.is_file():
+        raise PipelineError("pipeline file not found", file=path)
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise PipelineError(
+            f"not valid YAML: {getattr(exc, 'problem', exc)}", file=path, line=line
+        ) from None
+    if not isinstance(data, dict):
+        raise PipelineError("expected a mapping with `inputs:` and `stages:`", file=path, line=1)
+    try:
+        return Pipeline.model_validate(data)
+    except ValidationError as exc:
+        raise _explain(exc, path, text) from None
+
+
+def _explain(exc: ValidationError, path: Path, text: str) -> PipelineError:
+    root = yaml.compose(text)
+    first = exc.errors()[0]
+    loc = first["loc"]
+    field = _dotted(loc)
+    message = first["msg"]
+    if first["type"] == "union_tag_invalid":
+        tag = first.get("ctx", {}).get("tag")
+        message = f"unknown stage '{tag}'; known stages: {', '.join(STAGE_CONFIGS)}"
+        field = _dotted(loc) + ".stage"
+    elif first["type"] == "extra_forbidden":
+        message = f"unknown field '{loc[-1]}'"
+    more = len(exc.errors()) - 1
+    if more:
+        message += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return PipelineError(message, file=path, line=_line_of(root, loc), field=field)
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """The 1-based line of the YAML node at ``loc``, or of its deepest existing parent."""
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for part in loc:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if k.value == str(part)), None)
+            if child is None:  # a key missing from a mapping: point at the mapping
+                continue
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            child = node.value[part] if part < len(node.value) else None
+        if child is None:
+            continue
+        node = child
+        line = node.start_mark.line + 1
+    return line

@@ -1,0 +1,24 @@
+"""The stages a pipeline file can name, keyed by their ``stage`` tag."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from curate.stages.base import RunContext, Stage, StageConfig, StageResult
+from curate.stages.exact_dedup import ExactDedupConfig
+from curate.stages.quality import QualityConfig
+from curate.stages.split import SplitConfig
+from curate.stages.validate import ValidateConfig
+
+StageSpec = Annotated[
+    ValidateConfig | ExactDedupConfig | QualityConfig | SplitConfig,
+    Field(discriminator="stage"),
+]
+STAGE_CONFIGS: dict[str, type[StageConfig]] = {
+    cls.model_fields["stage"].default: cls
+    for cls in (ValidateConfig, ExactDedupConfig, QualityConfig, SplitConfig)
+}
+
+__all__ = ["STAGE_CONFIGS", "RunContext", "Stage", "StageConfig", "StageResult", "StageSpec"]

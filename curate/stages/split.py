@@ -1,0 +1,130 @@
+"""split: seeded, group-aware, optionally stratified train/eval/test assignment."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Literal, Self
+
+import polars as pl
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from curate.leakage import assert_no_leakage
+from curate.record import normalized_text_expr
+from curate.stages.base import RunContext, StageConfig, StageResult
+
+SPLITS = ("train", "eval", "test")
+
+
+class SplitRatios(BaseModel):
+    """Shares of the examples per split; they must add up to 1."""
+
+    model_config = ConfigDict(extra="forbid")
+    train: float = Field(0.8, ge=0, le=1)
+    eval: float = Field(0.1, ge=0, le=1)
+    test: float = Field(0.1, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> Self:
+        total = self.train + self.eval + self.test
+        if abs(total - 1) > 1e-6:
+            raise ValueError(f"ratios add up to {total:g}, not 1")
+        return self
+
+
+class SplitConfig(StageConfig):
+    """Same input and seed give byte-identical splits. Examples with equal normalised text,
+    or equal values in the ``group`` column, always land in the same split."""
+
+    stage: Literal["split"] = "split"
+    ratios: SplitRatios = Field(default_factory=SplitRatios)
+    seed: int = 0
+    stratify: str | None = Field(
+        None,
+        description="a meta field whose values are spread evenly over the splits",
+        pattern=r"^[A-Za-z_][A-Za-z0-9_.-]*$",
+    )
+    group: str | None = Field(
+        "cluster_id", description="a column that keeps its groups whole; used when present"
+    )
+
+    def build(self) -> Split:
+        return Split(self)
+
+
+class Split:
+    """Orders groups by a seeded hash of their content, then cuts each stratum by the ratios."""
+
+    name = "split"
+
+    def __init__(self, config: SplitConfig) -> None:
+        self.config = config
+
+    def run(self, batch: pl.DataFrame, ctx: RunContext) -> StageResult:
+        cfg = self.config
+        group = cfg.group if cfg.group and cfg.group in batch.columns else None
+        frame = batch.with_columns(_key=normalized_text_expr())
+        keys = ["_key"] + ([group] if group else [])
+        frame = frame.with_columns(_group=connected_groups(frame, keys))
+        stratum = (
+            pl.col("meta").str.json_path_match(f"$.{cfg.stratify}").fill_null("(none)")
+            if cfg.stratify
+            else pl.lit("(all)")
+        )
+        groups = (
+            frame.with_columns(_stratum=stratum)
+            .sort("row")
+            .group_by("_group", maintain_order=True)
+            .agg(
+                pl.len().alias("_size"),
+                pl.col("id").first().alias("_first_id"),
+                pl.col("_stratum").first(),
+            )
+        )
+        salt = f"{cfg.seed}\x00".encode()
+        order = [hashlib.sha256(salt + i.encode()).hexdigest() for i in groups["_first_id"]]
+        r = cfg.ratios
+        position = (pl.col("_size").cum_sum() - pl.col("_size") / 2) / pl.col("_size").sum()
+        assigned = (
+            groups.with_columns(_order=pl.Series(order))
+            .sort("_stratum", "_order")
+            .with_columns(_at=position.over("_stratum"))
+            .with_columns(
+                split=pl.when(pl.col("_at") < r.train)
+                .then(pl.lit("train"))
+                .when(pl.col("_at") < r.train + r.eval)
+                .then(pl.lit("eval"))
+                .otherwise(pl.lit("test"))
+            )
+            .select("_group", "split")
+        )
+        kept = frame.join(assigned, on="_group", how="left", maintain_order="left")
+        assert_no_leakage(kept, group, text_key="_key")
+        kept = kept.drop("_key", "_group")
+        sizes = dict(kept.group_by("split").len().iter_rows())
+        metrics: dict[str, int | float | str] = {s: int(sizes.get(s, 0)) for s in SPLITS}
+        metrics["groups"] = groups.height
+        metrics["leaks"] = 0
+        return StageResult(kept, batch.clear().with_columns(*_rejection_columns()), metrics)
+
+
+def connected_groups(frame: pl.DataFrame, keys: list[str]) -> pl.Series:
+    """Label rows so that rows sharing a value in any of ``keys`` share a label (its min row).
+
+    Label propagation: each pass takes the smallest label within every key's groups,
+    until nothing changes; chains of shared keys are short, so it converges in a few passes.
+    """
+    labels = frame.select("row", *keys).with_columns(_label=pl.col("row"))
+    while True:
+        before = labels["_label"]
+        for key in keys:
+            labels = labels.with_columns(
+                _label=pl.when(pl.col(key).is_null())
+                .then(pl.col("_label"))
+                .otherwise(pl.col("_label").min().over(key))
+            )
+        if labels["_label"].equals(before):
+            return labels["_label"]
+
+
+def _rejection_columns() -> list[pl.Expr]:
+    return [pl.lit(None, pl.String).alias(c) for c in ("reason", "detail", "related_id")]

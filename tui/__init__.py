@@ -1,0 +1,1 @@
+"""The Textual terminal UI of curate (screens arrive with the TUI issue)."""
