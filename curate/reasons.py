@@ -28,6 +28,8 @@ REASONS: dict[str, str] = {
     "quality.too_long": "An assistant turn is longer than the maximum.",
     "quality.example_too_short": "The whole example is shorter than the minimum.",
     "quality.example_too_long": "The whole example is longer than the maximum.",
+    # human decisions
+    "override.drop": "A person force-dropped the example, in the TUI or by failing it in an audit.",
     # export
     "export.unrepresentable": "The example cannot be written in the chosen output format.",
 }

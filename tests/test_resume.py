@@ -70,8 +70,8 @@ def test_killed_run_resumes_to_identical_outputs(workspace: Path):
 
     stages = workspace / "killed" / "stages"
     kill_when(start(workspace, "killed"), 2.0)  # mid-ingest
-    kill_when(start(workspace, "killed"), stages / "01_validate" / "metrics.json")
-    kill_when(start(workspace, "killed"), stages / "04_split" / "metrics.json")  # in export
+    kill_when(start(workspace, "killed"), stages / "02_validate" / "metrics.json")
+    kill_when(start(workspace, "killed"), stages / "05_split" / "metrics.json")  # in export
     assert not (workspace / "killed" / "manifest.json").exists()
 
     final = subprocess.run(

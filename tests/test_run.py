@@ -106,7 +106,14 @@ def test_layout_manifest_and_report(tmp_path):
     run_dir = outcome.run_dir
     assert run_dir.parent == tmp_path / "runs"
     names = sorted(p.name for p in (run_dir / "stages").iterdir())
-    assert names == ["00_ingest", "01_validate", "02_exact_dedup", "03_quality", "04_split"]
+    assert names == [
+        "00_ingest",
+        "01_overrides",
+        "02_validate",
+        "03_exact_dedup",
+        "04_quality",
+        "05_split",
+    ]
     for name in names:
         assert {p.name for p in (run_dir / "stages" / name).iterdir()} == {
             "kept.parquet",
@@ -150,6 +157,7 @@ def test_rerun_is_a_no_op_and_a_changed_stage_reuses_earlier_ones(tmp_path):
     cached = {s.name: s.cached for s in changed.manifest.stages}
     assert cached == {
         "ingest": True,
+        "overrides": True,
         "validate": True,
         "exact_dedup": True,
         "quality": False,

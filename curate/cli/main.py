@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import functools
 import shutil
-from collections.abc import Callable
 from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import orjson
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from curate import __version__
+from curate.cli.common import err, out, user_errors
 from curate.errors import CurateError
 from curate.formats.convert import Format
 
@@ -25,23 +23,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = Console()
-err = Console(stderr=True)
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def user_errors(command: F) -> F:
-    """Print a CurateError as one line and exit with its code; bugs keep their traceback."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except CurateError as exc:
-            err.print(f"[bold red]error:[/bold red] {exc}", highlight=False, soft_wrap=True)
-            raise typer.Exit(exc.exit_code) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _version(value: bool) -> None:
@@ -204,6 +185,32 @@ def _print_profile(profile: Any) -> None:
     out.print(f"refusal-style answers: {profile.refusal_share:.1%}")
     for problem in profile.parse_problems:
         out.print(f"[yellow]unparseable:[/yellow] {problem}", highlight=False)
+
+
+@app.command()
+@user_errors
+def tui(
+    workspace: Annotated[Path, typer.Argument(help="The workspace folder.")] = Path("."),
+    pipeline: Annotated[
+        Path | None, typer.Option(help="Pipeline the Run screen starts (default: pipeline.yaml).")
+    ] = None,
+) -> None:
+    """Open the terminal UI: runs, live progress, browse, audits, overrides."""
+    from tui.app import CurateApp
+
+    if not workspace.is_dir():
+        raise CurateError("workspace folder not found", file=workspace)
+    CurateApp(workspace, pipeline=pipeline).run()
+
+
+def _register_decision_commands() -> None:
+    from curate.cli.audit_commands import audit_app, override
+
+    app.add_typer(audit_app, name="audit")
+    app.command()(override)
+
+
+_register_decision_commands()
 
 
 def main() -> None:

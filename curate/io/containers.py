@@ -199,9 +199,7 @@ def _read_json(path: Path, chunk_size: int, progress: ProgressFn):
     label = str(path)
     for start in range(0, len(items), chunk_size):
         chunk = items[start : start + chunk_size]
-        yield label, [
-            RawRow(start + i + 1, item, utf8_ok=ok) for i, (item, ok) in enumerate(chunk)
-        ]
+        yield label, [RawRow(start + i + 1, item, utf8_ok=ok) for i, (item, ok) in enumerate(chunk)]
 
 
 def _read_csv(path: Path, chunk_size: int, progress: ProgressFn):

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from curate.stages.audit_gate import AuditGateConfig
 from curate.stages.base import RunContext, Stage, StageConfig, StageResult
 from curate.stages.exact_dedup import ExactDedupConfig
 from curate.stages.quality import QualityConfig
@@ -13,12 +14,12 @@ from curate.stages.split import SplitConfig
 from curate.stages.validate import ValidateConfig
 
 StageSpec = Annotated[
-    ValidateConfig | ExactDedupConfig | QualityConfig | SplitConfig,
+    ValidateConfig | ExactDedupConfig | QualityConfig | SplitConfig | AuditGateConfig,
     Field(discriminator="stage"),
 ]
 STAGE_CONFIGS: dict[str, type[StageConfig]] = {
     cls.model_fields["stage"].default: cls
-    for cls in (ValidateConfig, ExactDedupConfig, QualityConfig, SplitConfig)
+    for cls in (ValidateConfig, ExactDedupConfig, QualityConfig, SplitConfig, AuditGateConfig)
 }
 
 __all__ = ["STAGE_CONFIGS", "RunContext", "Stage", "StageConfig", "StageResult", "StageSpec"]

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import polars as pl
 from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from curate.decisions import DecisionStore
 
 Metric = float | int | str
 REJECTION_FIELDS = ("reason", "detail", "related_id")
@@ -25,6 +28,8 @@ class RunContext:
     run_dir: Path
     workspace: Path
     log: Callable[[str], None] = _ignore
+    decisions: DecisionStore | None = None
+    pipeline: str = "pipeline"
 
 
 @dataclass

@@ -1,0 +1,140 @@
+"""Read-side views of a workspace's runs, for the TUI and for notebooks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+import polars as pl
+
+from curate.decisions import DecisionStore
+from curate.manifest import Manifest, StageEntry
+from curate.record import conversation_expr
+
+
+@dataclass
+class RunSummary:
+    """A run as the Home screen lists it."""
+
+    run_id: str
+    run_dir: Path
+    pipeline: str
+    status: str
+    message: str = ""
+    updated_at: str = ""
+    stages: list[StageEntry] = field(default_factory=list)
+    manifest: Manifest | None = None
+
+
+def stage_entries(run_dir: Path) -> list[StageEntry]:
+    """The finished stages of a run, in order."""
+    entries = []
+    for metrics in sorted((run_dir / "stages").glob("*_*/metrics.json")):
+        entries.append(StageEntry.model_validate(orjson.loads(metrics.read_bytes())))
+    return entries
+
+
+def read_manifest(run_dir: Path) -> Manifest | None:
+    """The run's manifest, or None while it is unfinished."""
+    path = run_dir / "manifest.json"
+    return Manifest.model_validate(orjson.loads(path.read_bytes())) if path.is_file() else None
+
+
+def list_runs(workspace: Path) -> list[RunSummary]:
+    """Runs from the workspace's index, plus run folders it does not know, newest first."""
+    summaries: list[RunSummary] = []
+    seen: set[Path] = set()
+    if (workspace / "workspace.db").is_file():
+        with DecisionStore(workspace) as store:
+            indexed = store.runs()
+        for run in indexed:
+            run_dir = Path(run["run_dir"])
+            seen.add(run_dir.resolve())
+            summaries.append(RunSummary(
+                run["run_id"], run_dir, run["pipeline"], run["status"], run["message"],
+                run["updated_at"], stage_entries(run_dir), read_manifest(run_dir),
+            ))
+    for run_dir in sorted((workspace / "runs").glob("*/stages")):
+        folder = run_dir.parent
+        if folder.resolve() in seen:
+            continue
+        manifest = read_manifest(folder)
+        summaries.append(RunSummary(
+            folder.name, folder, manifest.pipeline.name if manifest else "?",
+            "complete" if manifest else "unfinished", "",
+            manifest.created_at if manifest else "", stage_entries(folder), manifest,
+        ))
+    return summaries
+
+
+def load_examples(run_dir: Path) -> pl.DataFrame:
+    """Every example of a run, kept and rejected, with the columns Browse shows.
+
+    Columns: row, id, status (kept/rejected), split, stage, reason, detail, related_id,
+    source, prompt (first user turn), answer (last assistant turn), chars, and the
+    canonical messages/chosen/rejected/meta for the detail pane.
+    """
+    folders = sorted(p for p in (run_dir / "stages").glob("*_*") if (p / "kept.parquet").is_file())
+    if not folders:
+        return pl.DataFrame()
+    kept = pl.read_parquet(folders[-1] / "kept.parquet").with_columns(
+        status=pl.lit("kept"), stage=pl.lit(None, pl.String), reason=pl.lit(None, pl.String),
+        detail=pl.lit(None, pl.String), related_id=pl.lit(None, pl.String),
+    )
+    if "split" not in kept.columns:
+        kept = kept.with_columns(split=pl.lit(None, pl.String))
+    parts = [kept] + [
+        pl.read_parquet(f / "rejected.parquet").with_columns(status=pl.lit("rejected"))
+        for f in folders
+    ]
+    frame = pl.concat(parts, how="diagonal_relaxed").sort("row")
+    conv = conversation_expr()
+    role = pl.element().struct.field("role")
+    first_of = lambda r: conv.list.eval(pl.element().filter(role == r))  # noqa: E731
+    return frame.with_columns(
+        prompt=first_of("user").list.first().struct.field("content").fill_null(""),
+        answer=first_of("assistant").list.last().struct.field("content").fill_null(""),
+        chars=conv.list.eval(pl.element().struct.field("content").str.len_chars())
+        .list.sum()
+        .fill_null(0),
+    )
+
+
+def filter_examples(
+    frame: pl.DataFrame,
+    *,
+    status: str | None = None,
+    stage: str | None = None,
+    reason: str | None = None,
+    split: str | None = None,
+    text: str | None = None,
+) -> pl.DataFrame:
+    """Rows matching every given filter; ``text`` searches prompt, answer and id, any case."""
+    conditions = []
+    for column, value in (("status", status), ("stage", stage), ("reason", reason),
+                          ("split", split)):
+        if value:
+            conditions.append(pl.col(column) == value)
+    if text:
+        needle = text.lower()
+        conditions.append(
+            pl.col("prompt").str.to_lowercase().str.contains(needle, literal=True)
+            | pl.col("answer").str.to_lowercase().str.contains(needle, literal=True)
+            | pl.col("id").str.starts_with(needle)
+        )
+    return frame.filter(*conditions) if conditions else frame
+
+
+def length_histogram(frame: pl.DataFrame, *, bins: int = 10) -> list[tuple[int, int, int]]:
+    """``(low, high, count)`` of example lengths in characters, over kept rows."""
+    chars = frame.filter(pl.col("status") == "kept")["chars"]
+    if chars.len() == 0:
+        return []
+    low, high = int(chars.min()), int(chars.max()) + 1  # type: ignore[arg-type]
+    width = max(1, -(-(high - low) // bins))
+    edges = [low + i * width for i in range(bins + 1)]
+    counts = [0] * bins
+    for value, n in chars.value_counts().iter_rows():
+        counts[min((int(value) - low) // width, bins - 1)] += n
+    return [(edges[i], edges[i + 1], counts[i]) for i in range(bins)]
