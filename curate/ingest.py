@@ -86,7 +86,7 @@ def ingest(
                 if first_unknown is None and not builder.recognised and isinstance(raw.data, dict):
                     first_unknown = (raw.pos, list(raw.data)[:8])
                 if strict:
-                    raise InputError(problem, file=shown, line=raw.pos)
+                    raise InputError(builder.last_message, file=shown, line=raw.pos)
             builder.flush()
         if not recognised and first_unknown is not None:
             pos, fields = first_unknown
@@ -108,6 +108,7 @@ class _FrameBuilder:
     def __init__(self) -> None:
         self.next_row = 0
         self.recognised = False  # whether the last row added had a known format
+        self.last_message = ""  # the parser's words on the last rejected row
         self._frames: list[pl.DataFrame] = []
         self._rejected: list[dict[str, object]] = []
         self._reset()
@@ -178,6 +179,7 @@ class _FrameBuilder:
         if raw_text is None:
             raw_text = orjson.dumps(raw.data, default=str).decode()
         detail = f"{where}: {message}"
+        self.last_message = message
         self._rejected.append(
             {
                 "row": row,

@@ -51,20 +51,35 @@ def list_runs(workspace: Path) -> list[RunSummary]:
         for run in indexed:
             run_dir = Path(run["run_dir"])
             seen.add(run_dir.resolve())
-            summaries.append(RunSummary(
-                run["run_id"], run_dir, run["pipeline"], run["status"], run["message"],
-                run["updated_at"], stage_entries(run_dir), read_manifest(run_dir),
-            ))
+            summaries.append(
+                RunSummary(
+                    run["run_id"],
+                    run_dir,
+                    run["pipeline"],
+                    run["status"],
+                    run["message"],
+                    run["updated_at"],
+                    stage_entries(run_dir),
+                    read_manifest(run_dir),
+                )
+            )
     for run_dir in sorted((workspace / "runs").glob("*/stages")):
         folder = run_dir.parent
         if folder.resolve() in seen:
             continue
         manifest = read_manifest(folder)
-        summaries.append(RunSummary(
-            folder.name, folder, manifest.pipeline.name if manifest else "?",
-            "complete" if manifest else "unfinished", "",
-            manifest.created_at if manifest else "", stage_entries(folder), manifest,
-        ))
+        summaries.append(
+            RunSummary(
+                folder.name,
+                folder,
+                manifest.pipeline.name if manifest else "?",
+                "complete" if manifest else "unfinished",
+                "",
+                manifest.created_at if manifest else "",
+                stage_entries(folder),
+                manifest,
+            )
+        )
     return summaries
 
 
@@ -79,8 +94,11 @@ def load_examples(run_dir: Path) -> pl.DataFrame:
     if not folders:
         return pl.DataFrame()
     kept = pl.read_parquet(folders[-1] / "kept.parquet").with_columns(
-        status=pl.lit("kept"), stage=pl.lit(None, pl.String), reason=pl.lit(None, pl.String),
-        detail=pl.lit(None, pl.String), related_id=pl.lit(None, pl.String),
+        status=pl.lit("kept"),
+        stage=pl.lit(None, pl.String),
+        reason=pl.lit(None, pl.String),
+        detail=pl.lit(None, pl.String),
+        related_id=pl.lit(None, pl.String),
     )
     if "split" not in kept.columns:
         kept = kept.with_columns(split=pl.lit(None, pl.String))
@@ -112,8 +130,12 @@ def filter_examples(
 ) -> pl.DataFrame:
     """Rows matching every given filter; ``text`` searches prompt, answer and id, any case."""
     conditions = []
-    for column, value in (("status", status), ("stage", stage), ("reason", reason),
-                          ("split", split)):
+    for column, value in (
+        ("status", status),
+        ("stage", stage),
+        ("reason", reason),
+        ("split", split),
+    ):
         if value:
             conditions.append(pl.col(column) == value)
     if text:

@@ -94,3 +94,21 @@ def test_cli_reports_a_missing_input_and_a_missing_pipeline(tmp_path):
     assert result.returncode == 2
     assert "missing.yaml: pipeline file not found" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_cli_reports_unknown_format_and_strict_mode_by_file_and_line(tmp_path):
+    (tmp_path / "odd.jsonl").write_text('{"question": "q", "reply": "a"}\n')
+    write(tmp_path, "inputs: [odd.jsonl]\n")
+    result = curate("run", "pipeline.yaml", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "odd.jsonl:1: no row matches a known format" in result.stderr
+    assert "line 1 has fields question, reply" in result.stderr
+
+    good = '{"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]}'
+    (tmp_path / "mixed.jsonl").write_text(f"{good}\n{{broken\n")
+    write(tmp_path, "inputs: [mixed.jsonl]\n")
+    lenient = curate("run", "pipeline.yaml", cwd=tmp_path)
+    assert lenient.returncode == 0, lenient.stderr
+    strict = curate("run", "pipeline.yaml", "--strict", cwd=tmp_path)
+    assert strict.returncode == 2 and "Traceback" not in strict.stderr
+    assert "mixed.jsonl:2: unexpected character" in strict.stderr

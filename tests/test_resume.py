@@ -27,6 +27,12 @@ def start(workspace: Path, out: str) -> subprocess.Popen[bytes]:
     )
 
 
+def run_to_end(workspace: Path, out: str) -> None:
+    proc = start(workspace, out)
+    _, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 0, stderr.decode()
+
+
 def kill_when(proc: subprocess.Popen[bytes], ready: Path | float) -> None:
     """SIGKILL the run once ``ready`` exists (or after that many seconds)."""
     deadline = time.monotonic() + 120
@@ -60,13 +66,7 @@ def workspace(tmp_path: Path) -> Path:
 
 
 def test_killed_run_resumes_to_identical_outputs(workspace: Path):
-    clean = subprocess.run(
-        [sys.executable, "-m", "curate.cli", "run", "pipeline.yaml", "--out", "clean"],
-        cwd=workspace,
-        capture_output=True,
-        timeout=300,
-    )
-    assert clean.returncode == 0, clean.stderr.decode()
+    run_to_end(workspace, "clean")
 
     stages = workspace / "killed" / "stages"
     kill_when(start(workspace, "killed"), 2.0)  # mid-ingest
@@ -74,13 +74,7 @@ def test_killed_run_resumes_to_identical_outputs(workspace: Path):
     kill_when(start(workspace, "killed"), stages / "05_split" / "metrics.json")  # in export
     assert not (workspace / "killed" / "manifest.json").exists()
 
-    final = subprocess.run(
-        [sys.executable, "-m", "curate.cli", "run", "pipeline.yaml", "--out", "killed"],
-        cwd=workspace,
-        capture_output=True,
-        timeout=300,
-    )
-    assert final.returncode == 0, final.stderr.decode()
+    run_to_end(workspace, "killed")
     for name in EXPORTS:
         resumed = (workspace / "killed" / "export" / name).read_bytes()
         assert resumed == (workspace / "clean" / "export" / name).read_bytes(), name

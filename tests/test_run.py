@@ -195,3 +195,29 @@ def test_export_in_other_formats(tmp_path, fmt):
     row = read_jsonl(outcome.run_dir / "export" / "train.jsonl")[0]
     assert ("instruction" in row) if fmt == "alpaca" else ("conversations" in row)
     assert outcome.manifest.export.format == fmt
+
+
+def test_fast_chat_export_matches_the_general_renderer(tmp_path):
+    from curate.export import iter_canonical, render_rows
+    from curate.formats.convert import from_canonical
+    from curate.ingest import InputSource, ingest
+
+    rows = [
+        chat('Héllo "quoted" \u2028 <b>', "Tab\there, slash /, emoji 🙂.", system="S", a=1),
+        chat("plain", "no meta at all"),
+        {
+            "messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}],
+            "curate_id": "old",
+            "nested": {"messages": [1]},
+        },
+        {"prompt": "p", "chosen": "good", "rejected": "bad", "category": "x"},
+    ]
+    write_jsonl(tmp_path / "d.jsonl", rows)
+    frame, _, _ = ingest([InputSource(tmp_path / "d.jsonl", "d.jsonl")])
+    for include_id in (True, False):
+        for include_meta in (True, False):
+            lines, _ = render_rows(frame, "chat", include_id=include_id, include_meta=include_meta)
+            examples = iter_canonical(frame, with_meta=include_meta)
+            for line, example, row_id in zip(lines, examples, frame["id"], strict=True):
+                extra = {"curate_id": row_id} if include_id else None
+                assert line == orjson.dumps(from_canonical(example, "chat", extra=extra)) + b"\n"

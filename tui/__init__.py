@@ -1,1 +1,1 @@
-"""The Textual terminal UI of curate (screens arrive with the TUI issue)."""
+"""The Textual terminal UI of curate: runs, live progress, browse, overrides and audits."""

@@ -1,0 +1,59 @@
+"""The curate terminal UI: ``curate tui [WORKSPACE] [--pipeline FILE]``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from tui.screens.help_screen import HelpScreen
+from tui.screens.home_screen import HomeScreen
+from tui.session import Session
+
+
+class CurateApp(App[None]):
+    """Runs, live progress, browsing, overrides and audits over one workspace."""
+
+    CSS_PATH = "curate.tcss"
+    TITLE = "curate"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, workspace: Path, *, pipeline: Path | None = None) -> None:
+        super().__init__()
+        self.session = Session.open(workspace, pipeline)
+        self.sub_title = self.session.workspace.name
+
+    def get_default_screen(self) -> Screen[None]:
+        return HomeScreen(self.session)
+
+    def on_unmount(self) -> None:
+        self.session.store.close()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen.active_bindings.values()))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette offers every key binding of the screen, besides Textual's own commands."""
+        builtin = list(super().get_system_commands(screen))
+        yield from builtin
+        seen = {command.title for command in builtin}
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not (binding.show and active.enabled and binding.description):
+                continue
+            if binding.description in seen:
+                continue
+            seen.add(binding.description)
+
+            def run(action: str = binding.action, node: object = active.node) -> None:
+                self.call_later(self.run_action, action, node)
+
+            yield SystemCommand(binding.description, f"key {binding.key_display or key}", run)

@@ -1,0 +1,1 @@
+"""The screens of the curate TUI, one per module."""

@@ -1,0 +1,177 @@
+"""Browse: every kept and rejected example of a run, filtered, with the conversation in full."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import ClassVar, Literal
+
+import polars as pl
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from curate.decisions import Override
+from curate.run_view import RunSummary, filter_examples
+from tui.messages import ExampleChosen, ExampleFilters, ExampleHighlighted, FiltersChanged
+from tui.screens.text_prompt_screen import TextPromptScreen
+from tui.session import Session
+from tui.widgets.error_panel import ErrorPanel
+from tui.widgets.example_detail import ExampleContent, ExampleDetail
+from tui.widgets.example_table import ExampleTable
+from tui.widgets.filter_bar import FilterBar
+
+SPLIT_ORDER = ("train", "eval", "test")
+
+
+def _values(frame: pl.DataFrame, column: str) -> list[str]:
+    if column not in frame.columns:
+        return []
+    return sorted(v for v in frame[column].unique().to_list() if v)
+
+
+class BrowseScreen(Screen[None]):
+    """A virtual table of examples over a detail pane; k/d force-keep or force-drop."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("k", "override('keep')", "Force keep"),
+        Binding("d", "override('drop')", "Force drop"),
+        Binding("c", "clear_override", "Clear override"),
+        Binding("slash", "search", "Search"),
+        Binding("t", "focus_table", "Table", show=False),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+
+    def __init__(self, session: Session, run: RunSummary) -> None:
+        super().__init__()
+        self.session = session
+        self.run = run
+        self.examples = pl.DataFrame()
+        self.shown = pl.DataFrame()
+        self.filters = ExampleFilters()
+        self.position: int | None = None
+        self.overrides: dict[str, Override] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield FilterBar(id="filters")
+        yield Static("loading…", id="browse-count")
+        yield ErrorPanel(id="browse-error")
+        yield ExampleTable(id="examples")
+        yield ExampleDetail(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"browse {self.run.run_id}"
+        self.query_one(ExampleTable).loading = True
+        self._load()
+
+    @work(exclusive=True, group="browse-load")
+    async def _load(self) -> None:
+        try:
+            frame = await asyncio.to_thread(self.session.examples.examples, self.run.run_dir)
+        except (OSError, pl.exceptions.PolarsError) as exc:
+            self.query_one(ErrorPanel).message = f"Could not read {self.run.run_dir}: {exc}"
+            frame = pl.DataFrame()
+        table = self.query_one(ExampleTable)
+        table.loading = False
+        self.examples = frame
+        self.query_one(FilterBar).set_choices(
+            stages=[s.name for s in self.run.stages if s.name in _values(frame, "stage")],
+            reasons=_values(frame, "reason"),
+            splits=[s for s in SPLIT_ORDER if s in _values(frame, "split")],
+        )
+        self._reload_overrides()
+        self._apply_filters()
+        table.focus()
+
+    def _apply_filters(self) -> None:
+        f = self.filters
+        self.shown = (
+            filter_examples(
+                self.examples,
+                status=f.status,
+                stage=f.stage,
+                reason=f.reason,
+                split=f.split,
+                text=f.text,
+            )
+            if self.examples.height
+            else self.examples
+        )
+        self.query_one("#browse-count", Static).update(
+            f"{self.shown.height:,} of {self.examples.height:,} examples"
+        )
+        self.query_one(ExampleTable).show_rows(self.shown)
+
+    def on_filters_changed(self, message: FiltersChanged) -> None:
+        self.filters = message.filters
+        if self.examples.height:
+            self._apply_filters()
+
+    def on_example_highlighted(self, message: ExampleHighlighted) -> None:
+        self.position = message.position
+        self._show_detail()
+
+    def on_example_chosen(self, message: ExampleChosen) -> None:
+        self.query_one(ExampleDetail).focus()
+
+    @property
+    def current(self) -> dict[str, object] | None:
+        """The highlighted example's row, or None."""
+        if self.position is None or self.position >= self.shown.height:
+            return None
+        return self.shown.row(self.position, named=True)
+
+    def _show_detail(self) -> None:
+        example = self.current
+        detail = self.query_one(ExampleDetail)
+        if example is None:
+            detail.shown = None
+            return
+        detail.shown = ExampleContent(example, self.overrides.get(str(example["id"])))
+
+    def _reload_overrides(self) -> None:
+        self.overrides = self.session.store.overrides()
+        actions = {example_id: o.action for example_id, o in self.overrides.items()}
+        self.query_one(ExampleTable).set_overrides(actions)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("override", "clear_override") and self.current is None:
+            return None
+        return True
+
+    def action_override(self, action: Literal["keep", "drop"]) -> None:
+        example = self.current
+        if example is None:
+            return
+        example_id = str(example["id"])
+
+        def save(reason: str | None) -> None:
+            if reason is not None:
+                self._set_override(example_id, action, reason)
+
+        self.app.push_screen(
+            TextPromptScreen(f"Force-{action} {example_id}: why?", placeholder="reason"), save
+        )
+
+    def action_clear_override(self) -> None:
+        example = self.current
+        if example is not None:
+            self._set_override(str(example["id"]), "clear", "cleared in the TUI")
+
+    def _set_override(
+        self, example_id: str, action: Literal["keep", "drop", "clear"], reason: str
+    ) -> None:
+        self.session.store.set_override(example_id, action, reason)
+        self._reload_overrides()
+        self._show_detail()
+        verb = {"keep": "Force-kept", "drop": "Force-dropped", "clear": "Cleared the override of"}
+        self.notify(f"{verb[action]} {example_id}; the next run applies it.")
+
+    def action_search(self) -> None:
+        self.query_one(FilterBar).focus_search()
+
+    def action_focus_table(self) -> None:
+        self.query_one(ExampleTable).focus()

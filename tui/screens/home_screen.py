@@ -1,0 +1,128 @@
+"""Home: the workspace's runs, the selected run's stage counts and its kept-length histogram."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import ClassVar
+
+import polars as pl
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from curate.run_view import RunSummary, length_histogram, list_runs
+from tui.formatting import run_totals, when
+from tui.screens.audit_screen import AuditScreen
+from tui.screens.browse_screen import BrowseScreen
+from tui.screens.run_screen import RunScreen
+from tui.session import Session
+from tui.widgets.length_histogram import LengthHistogram
+from tui.widgets.stage_table import StageTable
+
+RUN_COLUMNS = ("run", "pipeline", "status", "updated", "input → train/eval/test/rejected")
+NEEDS_RUN = {"browse", "audit"}
+
+
+class HomeScreen(Screen[None]):
+    """Lists runs newest first; the highlighted run's details fill the lower half."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "run", "Run pipeline"),
+        Binding("b", "browse", "Browse"),
+        Binding("a", "audit", "Audit"),
+        Binding("f5", "reload", "Reload"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.runs: list[RunSummary] = []
+        self.selected: RunSummary | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="runs-empty")
+        yield DataTable(id="runs", cursor_type="row", zebra_stripes=True)
+        with Horizontal(id="run-details"):
+            with Vertical(id="stages-pane"):
+                yield StageTable(id="stages")
+            with Vertical(id="histogram-pane"):
+                yield LengthHistogram(id="histogram")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#runs", DataTable).add_columns(*RUN_COLUMNS)
+        self.query_one("#stages-pane").border_title = "Stages of the selected run"
+        self.query_one("#histogram-pane").border_title = "Kept lengths (chars)"
+
+    def on_screen_resume(self) -> None:
+        self.reload_runs()
+
+    def reload_runs(self) -> None:
+        """Read the runs again, keeping the same run selected if it is still there."""
+        previous = self.selected.run_id if self.selected else None
+        self.runs = list_runs(self.session.workspace)
+        table = self.query_one("#runs", DataTable)
+        table.clear()
+        for index, run in enumerate(self.runs):
+            cells = (run.run_id, run.pipeline, run.status, when(run.updated_at), run_totals(run))
+            table.add_row(*cells, key=str(index))
+        empty = self.query_one("#runs-empty", Static)
+        empty.display = not self.runs
+        if not self.runs:
+            pipeline = self.session.pipeline.name if self.session.pipeline else "a pipeline"
+            empty.update(f"No runs yet. Press r to run {pipeline}.")
+            self._select(None)
+            return
+        ids = [run.run_id for run in self.runs]
+        table.move_cursor(row=ids.index(previous) if previous in ids else 0)
+        self._select(self.runs[table.cursor_row])
+
+    @on(DataTable.RowHighlighted, "#runs")
+    def _run_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if 0 <= event.cursor_row < len(self.runs):
+            self._select(self.runs[event.cursor_row])
+
+    @on(DataTable.RowSelected, "#runs")
+    def _run_chosen(self, event: DataTable.RowSelected) -> None:
+        self.action_browse()
+
+    def _select(self, run: RunSummary | None) -> None:
+        self.selected = run
+        self.refresh_bindings()
+        self.query_one("#stages", StageTable).show_entries(run.stages if run else [])
+        self.query_one("#histogram", LengthHistogram).bins = None if run else []
+        if run is not None:
+            self._load_histogram(run)
+
+    @work(exclusive=True, group="histogram")
+    async def _load_histogram(self, run: RunSummary) -> None:
+        try:
+            frame = await asyncio.to_thread(self.session.examples.examples, run.run_dir)
+        except (OSError, pl.exceptions.PolarsError) as exc:
+            self.notify(f"could not read {run.run_id}: {exc}", severity="error")
+            frame = pl.DataFrame()
+        bins = length_histogram(frame) if "chars" in frame.columns else []
+        self.query_one("#histogram", LengthHistogram).bins = bins
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in NEEDS_RUN and self.selected is None:
+            return None
+        return True
+
+    def action_run(self) -> None:
+        self.app.push_screen(RunScreen(self.session))
+
+    def action_browse(self) -> None:
+        if self.selected is not None:
+            self.app.push_screen(BrowseScreen(self.session, self.selected))
+
+    def action_audit(self) -> None:
+        if self.selected is not None:
+            self.app.push_screen(AuditScreen(self.session, self.selected))
+
+    def action_reload(self) -> None:
+        self.reload_runs()

@@ -1,0 +1,149 @@
+"""Run: start the workspace pipeline in a worker thread and watch its stages live."""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Log, ProgressBar, Static
+
+from curate.errors import CurateError
+from curate.runner import run_pipeline
+from tui.messages import (
+    RunCompleted,
+    RunFailed,
+    RunNote,
+    StageAdvanced,
+    StageFinished,
+    StageStarted,
+)
+from tui.run_reporter import MessageReporter
+from tui.session import Session
+from tui.widgets.error_panel import ErrorPanel
+from tui.widgets.stage_table import StageTable
+
+
+class RunScreen(Screen[None]):
+    """Shows the pipeline, a Start key, live stage rows, a progress bar and the runner's notes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "start", "Start run"),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+
+    running: reactive[bool] = reactive(False, bindings=True)
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.outcome_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(self._pipeline_line(), id="run-pipeline", markup=False)
+        yield ErrorPanel(id="run-error")
+        yield Static("", id="run-outcome", markup=False)
+        yield Static("", id="run-stage-name", markup=False)
+        yield ProgressBar(total=1, id="run-progress", show_eta=False)
+        yield StageTable(id="run-stages")
+        yield Log(id="run-log", max_lines=500)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "run"
+        if self.session.pipeline is None:
+            self.query_one(ErrorPanel).message = (
+                f"No pipeline in {self.session.workspace}: add pipeline.yaml (curate init) or "
+                "start the TUI with --pipeline FILE."
+            )
+
+    def _pipeline_line(self) -> str:
+        pipeline = self.session.pipeline
+        if pipeline is None:
+            return "pipeline: none found"
+        return f"pipeline: {_relative(pipeline, self.session.workspace)}   (press s to start)"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "start":
+            return None if self.running or self.session.pipeline is None else True
+        return True
+
+    def action_start(self) -> None:
+        if self.running or self.session.pipeline is None:
+            return
+        self.running = True
+        self.query_one(ErrorPanel).message = ""
+        self.query_one("#run-outcome", Static).update("")
+        self.query_one(StageTable).clear()
+        self.query_one(Log).clear()
+        self.run_worker_for(self.session.pipeline)
+
+    @work(thread=True, exclusive=True, group="pipeline-run")
+    def run_worker_for(self, pipeline: Path) -> None:
+        """Run the pipeline off the UI thread; every outcome comes back as a message."""
+        try:
+            outcome = run_pipeline(pipeline, reporter=MessageReporter(self))
+        except CurateError as exc:
+            self.post_message(RunFailed(str(exc), exc.exit_code, user_error=True))
+        except Exception as exc:
+            text = "".join(traceback.format_exception_only(exc)).strip()
+            self.post_message(RunFailed(f"unexpected error (a bug): {text}", 1, user_error=False))
+        else:
+            self.post_message(RunCompleted(outcome))
+
+    def on_stage_started(self, message: StageStarted) -> None:
+        self.query_one("#run-stage-name", Static).update(f"{message.index:02d} {message.name}")
+        self.query_one(ProgressBar).update(total=message.total or None, progress=0)
+        self.query_one(StageTable).stage_started(message.index, message.name)
+
+    def on_stage_advanced(self, message: StageAdvanced) -> None:
+        self.query_one(ProgressBar).advance(message.amount)
+
+    def on_stage_finished(self, message: StageFinished) -> None:
+        bar = self.query_one(ProgressBar)
+        bar.update(total=bar.total or 1, progress=bar.total or 1)
+        self.query_one(StageTable).stage_finished(message.entry)
+
+    def on_run_note(self, message: RunNote) -> None:
+        self.query_one(Log).write_line(message.text)
+
+    def on_run_completed(self, message: RunCompleted) -> None:
+        self.running = False
+        totals = message.outcome.manifest.totals
+        state = "already complete" if message.outcome.already_complete else "complete"
+        self.outcome_text = (
+            f"Run {message.outcome.manifest.run_id} {state}: {totals.input_rows:,} rows in → "
+            f"{totals.train:,} train, {totals.eval:,} eval, {totals.test:,} test, "
+            f"{totals.rejected:,} rejected. Press escape to see it on Home."
+        )
+        self.query_one("#run-outcome", Static).update(self.outcome_text)
+        if message.outcome.already_complete:
+            self.query_one(StageTable).show_entries(message.outcome.manifest.stages)
+        self.query_one(ProgressBar).update(total=1, progress=1)
+        self.notify("Run complete", title="curate")
+
+    def on_run_failed(self, message: RunFailed) -> None:
+        self.running = False
+        heading = (
+            "The audit gate stopped the run"
+            if message.exit_code == 4
+            else "The run stopped"
+            if message.user_error
+            else "The run crashed"
+        )
+        self.query_one(ErrorPanel).message = f"{heading} (exit code {message.exit_code}):\n" + (
+            message.text
+        )
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return str(path)

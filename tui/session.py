@@ -1,0 +1,74 @@
+"""What every screen works on: the workspace, its decision store, its pipeline, cached frames."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from curate.decisions import DecisionStore
+from curate.run_view import load_examples
+
+
+def default_pipeline(workspace: Path) -> Path | None:
+    """``<workspace>/pipeline.yaml``, else the first ``pipelines/*.yaml``, else None."""
+    direct = workspace / "pipeline.yaml"
+    if direct.is_file():
+        return direct
+    candidates = sorted((workspace / "pipelines").glob("*.yaml"))
+    return candidates[0] if candidates else None
+
+
+def _freshness(run_dir: Path) -> tuple[int, ...]:
+    """Changes when the run's stages change, so a resumed run is not served stale."""
+    stages = run_dir / "stages"
+    manifest = run_dir / "manifest.json"
+    return (
+        stages.stat().st_mtime_ns if stages.exists() else 0,
+        manifest.stat().st_mtime_ns if manifest.exists() else 0,
+    )
+
+
+class ExamplesCache:
+    """The last few runs' example frames; safe to call from worker threads."""
+
+    def __init__(self, capacity: int = 2) -> None:
+        self.capacity = capacity
+        self._frames: OrderedDict[Path, tuple[tuple[int, ...], pl.DataFrame]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def examples(self, run_dir: Path) -> pl.DataFrame:
+        """Every example of the run, loaded once per version of the run."""
+        key, stamp = run_dir.resolve(), _freshness(run_dir)
+        with self._lock:
+            cached = self._frames.get(key)
+            if cached is not None and cached[0] == stamp:
+                self._frames.move_to_end(key)
+                return cached[1]
+        frame = load_examples(run_dir)
+        with self._lock:
+            self._frames[key] = (stamp, frame)
+            self._frames.move_to_end(key)
+            while len(self._frames) > self.capacity:
+                self._frames.popitem(last=False)
+        return frame
+
+
+@dataclass
+class Session:
+    """The open workspace; screens receive it instead of reaching into the app."""
+
+    workspace: Path
+    store: DecisionStore
+    pipeline: Path | None = None
+    examples: ExamplesCache = field(default_factory=ExamplesCache)
+
+    @classmethod
+    def open(cls, workspace: Path, pipeline: Path | None = None) -> Session:
+        """Open ``workspace`` (creating workspace.db if needed) with its default pipeline."""
+        workspace = workspace.resolve()
+        chosen = pipeline.resolve() if pipeline is not None else default_pipeline(workspace)
+        return cls(workspace, DecisionStore(workspace), chosen)
