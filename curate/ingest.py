@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,6 +63,29 @@ def ingest(
     chunk_size: int = 20_000,
 ) -> tuple[pl.DataFrame, pl.DataFrame, list[InputSummary]]:
     """Read ``sources`` in order into ``(examples, rejections, summaries)``."""
+    with _collector_paused():
+        return _ingest(sources, strict, progress, chunk_size)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Millions of short-lived dicts make the cyclic GC rescan the heap over and over; ingest
+    builds no cycles, so pausing it is safe and saves about a sixth of the time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _ingest(
+    sources: list[InputSource],
+    strict: bool,
+    progress: Callable[[int], None],
+    chunk_size: int,
+) -> tuple[pl.DataFrame, pl.DataFrame, list[InputSummary]]:
     builder = _FrameBuilder()
     summaries = []
     for source in sources:

@@ -10,7 +10,15 @@ import polars as pl
 
 from curate.decisions import DecisionStore
 from curate.manifest import Manifest, StageEntry
-from curate.record import conversation_expr
+from curate.record import EXAMPLE_SCHEMA, conversation_expr
+
+EMPTY_EXAMPLES_SCHEMA: dict[str, pl.DataType] = {
+    **EXAMPLE_SCHEMA,
+    **{c: pl.String() for c in ("status", "split", "stage", "reason", "detail", "related_id")},
+    "prompt": pl.String(),
+    "answer": pl.String(),
+    "chars": pl.UInt32(),
+}
 
 
 @dataclass
@@ -92,7 +100,7 @@ def load_examples(run_dir: Path) -> pl.DataFrame:
     """
     folders = sorted(p for p in (run_dir / "stages").glob("*_*") if (p / "kept.parquet").is_file())
     if not folders:
-        return pl.DataFrame()
+        return pl.DataFrame(schema=EMPTY_EXAMPLES_SCHEMA)
     kept = pl.read_parquet(folders[-1] / "kept.parquet").with_columns(
         status=pl.lit("kept"),
         stage=pl.lit(None, pl.String),

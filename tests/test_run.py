@@ -221,3 +221,24 @@ def test_fast_chat_export_matches_the_general_renderer(tmp_path):
             for line, example, row_id in zip(lines, examples, frame["id"], strict=True):
                 extra = {"curate_id": row_id} if include_id else None
                 assert line == orjson.dumps(from_canonical(example, "chat", extra=extra)) + b"\n"
+
+
+def test_run_view_lists_runs_and_loads_kept_and_rejected(tmp_path):
+    from curate.run_view import filter_examples, length_histogram, list_runs, load_examples
+
+    outcome = run_pipeline(make_workspace(tmp_path))
+    (summary,) = list_runs(tmp_path)
+    assert summary.run_dir == outcome.run_dir and summary.status == "complete"
+    frame = load_examples(outcome.run_dir)
+    assert frame.height == outcome.manifest.totals.input_rows
+    rejected = filter_examples(frame, status="rejected")
+    assert rejected.height == outcome.manifest.totals.rejected
+    assert filter_examples(frame, reason="dedup.exact")["source_line"].to_list() == [61]
+    assert filter_examples(frame, text="ORDER 1004")["prompt"].str.contains("1004").all()
+    histogram = length_histogram(frame, bins=5)
+    assert sum(n for _, _, n in histogram) == frame.height - rejected.height
+    empty = tmp_path / "runs" / "unfinished" / "stages"
+    empty.mkdir(parents=True)
+    unfinished = load_examples(empty.parent)
+    assert unfinished.height == 0
+    assert {"status", "reason", "prompt", "answer", "chars", "messages"} <= set(unfinished.columns)

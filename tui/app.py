@@ -8,10 +8,13 @@ from typing import ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.screen import Screen
 
+from tui.messages import RunCompleted, RunFailed
 from tui.screens.help_screen import HelpScreen
 from tui.screens.home_screen import HomeScreen
+from tui.screens.run_screen import RunScreen
 from tui.session import Session
 
 
@@ -29,9 +32,20 @@ class CurateApp(App[None]):
         super().__init__()
         self.session = Session.open(workspace, pipeline)
         self.sub_title = self.session.workspace.name
+        self.home = HomeScreen(self.session)
 
     def get_default_screen(self) -> Screen[None]:
-        return HomeScreen(self.session)
+        return self.home
+
+    def on_mount(self) -> None:
+        # Installed, so leaving it mid-run keeps its worker and its live progress.
+        self.install_screen(RunScreen(self.session), name="run")
+
+    def on_run_completed(self, message: RunCompleted) -> None:
+        self.home.reload_runs()
+
+    def on_run_failed(self, message: RunFailed) -> None:
+        self.home.reload_runs()
 
     def on_unmount(self) -> None:
         self.session.store.close()
@@ -53,7 +67,7 @@ class CurateApp(App[None]):
                 continue
             seen.add(binding.description)
 
-            def run(action: str = binding.action, node: object = active.node) -> None:
+            def run(action: str = binding.action, node: DOMNode = active.node) -> None:
                 self.call_later(self.run_action, action, node)
 
             yield SystemCommand(binding.description, f"key {binding.key_display or key}", run)

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import time
+from typing import Protocol
 
-from textual.message_pump import MessagePump
+from textual.message import Message
 
 from curate.manifest import StageEntry
 from tui.messages import RunNote, StageAdvanced, StageFinished, StageStarted
 
 
+class MessageTarget(Protocol):
+    """Anything messages can be posted to (a widget, a screen, the app)."""
+
+    def post_message(self, message: Message) -> bool: ...
+
+
 class MessageReporter:
     """Posts a message per reporter call to ``target``; coalesces rapid ``advance`` calls."""
 
-    def __init__(self, target: MessagePump, *, min_interval: float = 0.05) -> None:
+    def __init__(self, target: MessageTarget, *, min_interval: float = 0.05) -> None:
         self.target = target
         self.min_interval = min_interval
         self._pending = 0

@@ -40,14 +40,22 @@ class ExamplesCache:
         self._frames: OrderedDict[Path, tuple[tuple[int, ...], pl.DataFrame]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def examples(self, run_dir: Path) -> pl.DataFrame:
-        """Every example of the run, loaded once per version of the run."""
+    def cached(self, run_dir: Path) -> pl.DataFrame | None:
+        """The run's frame if it is loaded and still current, without loading it."""
         key, stamp = run_dir.resolve(), _freshness(run_dir)
         with self._lock:
             cached = self._frames.get(key)
             if cached is not None and cached[0] == stamp:
                 self._frames.move_to_end(key)
                 return cached[1]
+        return None
+
+    def examples(self, run_dir: Path) -> pl.DataFrame:
+        """Every example of the run, loaded once per version of the run."""
+        cached = self.cached(run_dir)
+        if cached is not None:
+            return cached
+        key, stamp = run_dir.resolve(), _freshness(run_dir)
         frame = load_examples(run_dir)
         with self._lock:
             self._frames[key] = (stamp, frame)

@@ -153,6 +153,11 @@ def _messages(value: Any, field: str) -> list[Message]:
         raise RowError(field, f"expected a list of turns, got {type(value).__name__}")
     turns: list[Message] = []
     for i, turn in enumerate(value):
+        if type(turn) is dict:  # the common case, without per-field checks
+            role, content = turn.get("role"), turn.get("content")
+            if type(role) is str and type(content) is str:
+                turns.append({"role": role, "content": content})
+                continue
         where = f"{field}[{i}]"
         if not isinstance(turn, dict):
             raise RowError(where, f"expected an object with role and content, got {turn!r:.40}")

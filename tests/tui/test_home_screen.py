@@ -10,6 +10,7 @@ from textual.widgets import DataTable
 from curate.runner import RunOutcome
 from tests.tui.helpers import settle
 from tui.app import CurateApp
+from tui.screens.browse_screen import BrowseScreen
 from tui.screens.help_screen import HelpScreen
 from tui.screens.home_screen import HomeScreen
 from tui.widgets.length_histogram import LengthHistogram
@@ -65,6 +66,10 @@ async def test_command_palette_offers_every_footer_key(finished_run: RunOutcome)
     app = CurateApp(finished_run.run_dir.parent.parent)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        commands = {command.title: command for command in app.get_system_commands(app.screen)}
         titles = [command.title for command in app.get_system_commands(app.screen)]
         for title in ("Run pipeline", "Browse", "Audit", "Help", "Quit"):
             assert titles.count(title) == 1, title
+        commands["Browse"].callback()
+        await settle(pilot)
+        assert isinstance(app.screen, BrowseScreen)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from curate.manifest import StageEntry
@@ -40,6 +41,8 @@ async def test_a_run_started_from_the_run_screen_finishes_and_appears_on_home(
         assert stages.get_row_at(stages.row_count - 1)[0] == "06 export"
         assert set(states) == {"done"}
         assert not screen.query_one(ErrorPanel).display
+        home_runs = app.home.query_one("#runs", DataTable)
+        assert home_runs.row_count == 1  # refreshed as soon as the run finished
 
         await pilot.press("escape")
         await settle(pilot)
@@ -75,23 +78,29 @@ async def test_the_run_screen_says_when_there_is_no_pipeline(tmp_path: Path) -> 
         assert not app.screen.running
 
 
-async def test_the_reporter_turns_calls_into_messages(fresh_workspace: Path) -> None:
-    received: list[object] = []
-    app = CurateApp(fresh_workspace)
-    async with app.run_test() as pilot:
-        await settle(pilot)
-        target = app.screen
-        target.post_message = received.append  # type: ignore[method-assign]
-        reporter = MessageReporter(target, min_interval=60)
-        entry = StageEntry(
-            index=2, name="validate", fingerprint="f", input=5, kept=4, rejected=1,
-            seconds=0.1, cached=False,
-        )
-        reporter.stage_started(2, "validate", 5)
-        reporter.advance(2)
-        reporter.advance(3)
-        reporter.note("hello")
-        reporter.stage_finished(entry)
-    kinds = [type(m) for m in received]
-    assert kinds == [StageStarted, RunNote, StageAdvanced, StageFinished]
+def test_the_reporter_turns_runner_calls_into_messages() -> None:
+    received: list[Message] = []
+
+    class Inbox:
+        def post_message(self, message: Message) -> bool:
+            received.append(message)
+            return True
+
+    reporter = MessageReporter(Inbox(), min_interval=60)
+    entry = StageEntry(
+        index=2,
+        name="validate",
+        fingerprint="f",
+        input=5,
+        kept=4,
+        rejected=1,
+        seconds=0.1,
+        cached=False,
+    )
+    reporter.stage_started(2, "validate", 5)
+    reporter.advance(2)
+    reporter.advance(3)  # coalesced with the 2 above
+    reporter.note("hello")
+    reporter.stage_finished(entry)
+    assert [type(m) for m in received] == [StageStarted, RunNote, StageAdvanced, StageFinished]
     assert received[2] == StageAdvanced(5)

@@ -25,7 +25,7 @@ stages:
   - split:
       seed: 0
       ratios: {{train: 0.8, eval: 0.1, test: 0.1}}
-export:
+{gate}export:
   format: chat
 """
 
@@ -42,16 +42,22 @@ def demo_rows(count: int = 200) -> list[dict[str, Any]]:
             answer = "Ok."
         user = f"Question {i} about {topic}: what should I do?"
         system = "You are a patient support agent." if i % 3 == 0 else None
-        rows.append(chat(user, answer * (1 + i % 4), system, category=topic))
-    for i in (10, 20, 30):
+        rows.append(chat(user, " ".join([answer] * (1 + i % 4)), system, category=topic))
+    for i in (10, 20, 30)[: count // 10]:
         rows.append(rows[i])
     return rows
 
 
-def write_pipeline(root: Path, input_path: str = "data/train.jsonl") -> Path:
-    """``<root>/pipeline.yaml`` reading ``input_path``; returns the workspace folder."""
+def write_pipeline(
+    root: Path, input_path: str = "data/train.jsonl", *, audit_gate: bool = False
+) -> Path:
+    """``<root>/pipeline.yaml`` reading ``input_path``; returns the workspace folder.
+
+    With ``audit_gate`` the run stops before export until a spot-audit has passed.
+    """
     root.mkdir(parents=True, exist_ok=True)
-    (root / "pipeline.yaml").write_text(PIPELINE.format(input=input_path))
+    gate = "  - audit_gate\n" if audit_gate else ""
+    (root / "pipeline.yaml").write_text(PIPELINE.format(input=input_path, gate=gate))
     return root
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import ClassVar, Literal
 
 import polars as pl
@@ -10,6 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
 from curate.decisions import Override
@@ -23,6 +25,7 @@ from tui.widgets.example_table import ExampleTable
 from tui.widgets.filter_bar import FilterBar
 
 SPLIT_ORDER = ("train", "eval", "test")
+DETAIL_DELAY = 0.06  # seconds the cursor must rest before the detail pane redraws
 
 
 def _values(frame: pl.DataFrame, column: str) -> list[str]:
@@ -52,6 +55,8 @@ class BrowseScreen(Screen[None]):
         self.filters = ExampleFilters()
         self.position: int | None = None
         self.overrides: dict[str, Override] = {}
+        self._detail_timer: Timer | None = None
+        self._last_highlight = 0.0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -64,8 +69,12 @@ class BrowseScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = f"browse {self.run.run_id}"
-        self.query_one(ExampleTable).loading = True
-        self._load()
+        cached = self.session.examples.cached(self.run.run_dir)
+        if cached is not None:
+            self._show_examples(cached)
+        else:
+            self.query_one(ExampleTable).loading = True
+            self._load()
 
     @work(exclusive=True, group="browse-load")
     async def _load(self) -> None:
@@ -74,8 +83,10 @@ class BrowseScreen(Screen[None]):
         except (OSError, pl.exceptions.PolarsError) as exc:
             self.query_one(ErrorPanel).message = f"Could not read {self.run.run_dir}: {exc}"
             frame = pl.DataFrame()
-        table = self.query_one(ExampleTable)
-        table.loading = False
+        self.query_one(ExampleTable).loading = False
+        self._show_examples(frame)
+
+    def _show_examples(self, frame: pl.DataFrame) -> None:
         self.examples = frame
         self.query_one(FilterBar).set_choices(
             stages=[s.name for s in self.run.stages if s.name in _values(frame, "stage")],
@@ -84,7 +95,7 @@ class BrowseScreen(Screen[None]):
         )
         self._reload_overrides()
         self._apply_filters()
-        table.focus()
+        self.query_one(ExampleTable).focus()
 
     def _apply_filters(self) -> None:
         f = self.filters
@@ -111,8 +122,17 @@ class BrowseScreen(Screen[None]):
             self._apply_filters()
 
     def on_example_highlighted(self, message: ExampleHighlighted) -> None:
+        # Redrawing the detail pane costs far more than moving the cursor, so while a key is
+        # held down only the table follows; the pane catches up once the cursor rests.
         self.position = message.position
-        self._show_detail()
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        now = time.monotonic()
+        if now - self._last_highlight >= DETAIL_DELAY:
+            self._show_detail()
+        else:
+            self._detail_timer = self.set_timer(DETAIL_DELAY, self._show_detail)
+        self._last_highlight = now
 
     def on_example_chosen(self, message: ExampleChosen) -> None:
         self.query_one(ExampleDetail).focus()

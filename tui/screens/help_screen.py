@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -29,8 +29,8 @@ Every key is saved at once; reopening resumes at the first unreviewed example.
 """
 
 
-def key_table(bindings: Iterable[ActiveBinding]) -> str:
-    """A markdown table of the bindings the footer would show."""
+def key_table(bindings: Iterable[ActiveBinding], display: Callable[[Binding], str]) -> str:
+    """A markdown table of the bindings the footer would show, keys as ``display`` shows them."""
     rows = ["| key | does |", "| --- | --- |"]
     seen: set[str] = set()
     for active in bindings:
@@ -38,8 +38,7 @@ def key_table(bindings: Iterable[ActiveBinding]) -> str:
         if not (binding.show and binding.description) or binding.description in seen:
             continue
         seen.add(binding.description)
-        key = binding.key_display or binding.key
-        rows.append(f"| `{key}` | {binding.description} |")
+        rows.append(f"| `{display(binding)}` | {binding.description} |")
     return "\n".join(rows)
 
 
@@ -52,8 +51,10 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, bindings: Iterable[ActiveBinding]) -> None:
         super().__init__()
-        self.keys = key_table(bindings)
+        self.listed_bindings = list(bindings)
+        self.keys = ""
 
     def compose(self) -> ComposeResult:
+        self.keys = key_table(self.listed_bindings, self.app.get_key_display)
         with VerticalScroll(id="help-box"):
             yield Markdown("## Keys here\n\n" + self.keys + "\n\n" + OVERVIEW)

@@ -17,7 +17,6 @@ from curate.run_view import RunSummary, length_histogram, list_runs
 from tui.formatting import run_totals, when
 from tui.screens.audit_screen import AuditScreen
 from tui.screens.browse_screen import BrowseScreen
-from tui.screens.run_screen import RunScreen
 from tui.session import Session
 from tui.widgets.length_histogram import LengthHistogram
 from tui.widgets.stage_table import StageTable
@@ -41,6 +40,7 @@ class HomeScreen(Screen[None]):
         self.session = session
         self.runs: list[RunSummary] = []
         self.selected: RunSummary | None = None
+        self._histogram_stale = True
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -64,6 +64,7 @@ class HomeScreen(Screen[None]):
     def reload_runs(self) -> None:
         """Read the runs again, keeping the same run selected if it is still there."""
         previous = self.selected.run_id if self.selected else None
+        self._histogram_stale = True  # the run may have been resumed since it was drawn
         self.runs = list_runs(self.session.workspace)
         table = self.query_one("#runs", DataTable)
         table.clear()
@@ -91,11 +92,15 @@ class HomeScreen(Screen[None]):
         self.action_browse()
 
     def _select(self, run: RunSummary | None) -> None:
-        self.selected = run
+        previous, self.selected = self.selected, run
         self.refresh_bindings()
         self.query_one("#stages", StageTable).show_entries(run.stages if run else [])
-        self.query_one("#histogram", LengthHistogram).bins = None if run else []
-        if run is not None:
+        histogram = self.query_one("#histogram", LengthHistogram)
+        if run is None:
+            histogram.bins = []
+        elif self._histogram_stale or previous is None or previous.run_dir != run.run_dir:
+            self._histogram_stale = False
+            histogram.bins = None
             self._load_histogram(run)
 
     @work(exclusive=True, group="histogram")
@@ -114,7 +119,7 @@ class HomeScreen(Screen[None]):
         return True
 
     def action_run(self) -> None:
-        self.app.push_screen(RunScreen(self.session))
+        self.app.push_screen("run")
 
     def action_browse(self) -> None:
         if self.selected is not None:

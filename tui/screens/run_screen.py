@@ -15,6 +15,7 @@ from textual.widgets import Footer, Header, Log, ProgressBar, Static
 
 from curate.errors import CurateError
 from curate.runner import run_pipeline
+from curate.stages.audit_gate import AuditGateError
 from tui.messages import (
     RunCompleted,
     RunFailed,
@@ -27,6 +28,8 @@ from tui.run_reporter import MessageReporter
 from tui.session import Session
 from tui.widgets.error_panel import ErrorPanel
 from tui.widgets.stage_table import StageTable
+
+AUDIT_GATE_EXIT = AuditGateError.exit_code
 
 
 class RunScreen(Screen[None]):
@@ -82,10 +85,10 @@ class RunScreen(Screen[None]):
         self.query_one("#run-outcome", Static).update("")
         self.query_one(StageTable).clear()
         self.query_one(Log).clear()
-        self.run_worker_for(self.session.pipeline)
+        self._run_in_thread(self.session.pipeline)
 
     @work(thread=True, exclusive=True, group="pipeline-run")
-    def run_worker_for(self, pipeline: Path) -> None:
+    def _run_in_thread(self, pipeline: Path) -> None:
         """Run the pipeline off the UI thread; every outcome comes back as a message."""
         try:
             outcome = run_pipeline(pipeline, reporter=MessageReporter(self))
@@ -122,6 +125,11 @@ class RunScreen(Screen[None]):
             f"{totals.train:,} train, {totals.eval:,} eval, {totals.test:,} test, "
             f"{totals.rejected:,} rejected. Press escape to see it on Home."
         )
+        if not message.outcome.run_dir.resolve().is_relative_to(self.session.workspace):
+            self.outcome_text += (
+                f"\nIt was written outside this workspace, to {message.outcome.run_dir}: "
+                "the pipeline's `workspace:` names another folder."
+            )
         self.query_one("#run-outcome", Static).update(self.outcome_text)
         if message.outcome.already_complete:
             self.query_one(StageTable).show_entries(message.outcome.manifest.stages)
@@ -130,16 +138,14 @@ class RunScreen(Screen[None]):
 
     def on_run_failed(self, message: RunFailed) -> None:
         self.running = False
-        heading = (
-            "The audit gate stopped the run"
-            if message.exit_code == 4
-            else "The run stopped"
-            if message.user_error
-            else "The run crashed"
-        )
-        self.query_one(ErrorPanel).message = f"{heading} (exit code {message.exit_code}):\n" + (
-            message.text
-        )
+        if message.exit_code == AUDIT_GATE_EXIT:
+            heading = "The audit gate stopped the run"
+        elif message.user_error:
+            heading = "The run stopped"
+        else:
+            heading = "The run crashed"
+        panel = self.query_one(ErrorPanel)
+        panel.message = f"{heading} (exit code {message.exit_code}):\n{message.text}"
 
 
 def _relative(path: Path, base: Path) -> str:

@@ -149,7 +149,10 @@ class ExampleTable(ScrollView, can_focus=True):
             self.scroll_to(y=new, animate=False)
         elif new >= top + self.visible_rows:
             self.scroll_to(y=new - self.visible_rows + 1, animate=False)
-        self.refresh()
+        else:
+            # Row i sits on virtual line i + 1, under the header.
+            self.refresh_line(old + 1)
+            self.refresh_line(new + 1)
         self.post_message(ExampleHighlighted(new if self.row_count else None))
 
     def action_cursor_up(self) -> None:
@@ -207,6 +210,11 @@ class ExampleTable(ScrollView, can_focus=True):
         else:
             style = self.rich_style
         return self._strip(texts, widths, width, style)
+
+    def row_cells(self, position: int) -> list[str]:
+        """The cell texts of a shown row, as drawn (the first is the override mark)."""
+        values = self._rows.row(position, named=True)
+        return cell_texts(values, self._overrides.get(values["id"]))
 
     @staticmethod
     def _strip(texts: list[str], widths: list[int], width: int, style: Style) -> Strip:

@@ -44,8 +44,8 @@ class FilterBar(Horizontal):
         for name in PICKERS:
             value = self.query_one(f"#filter-{name}", Select).value
             picked[name] = value if isinstance(value, str) else None
-        text = self.query_one("#filter-text", Input).value.strip()
-        return ExampleFilters(**picked, text=text or None)
+        text = self.query_one("#filter-text", Input).value
+        return ExampleFilters(**picked, text=text if text.strip() else None)
 
     @on(Select.Changed)
     @on(Input.Changed)

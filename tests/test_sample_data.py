@@ -1,0 +1,74 @@
+"""The sample pipeline over sample_data/: every planted problem is caught with the right reason."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import orjson
+import pytest
+
+from curate.inspect import profile_file
+from curate.runner import run_pipeline
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+EXPECTED_REASON = {
+    "malformed_json": "parse.invalid_json",
+    "empty_assistant": "schema.empty_content",
+    "whitespace_user": "schema.empty_content",
+    "starts_with_assistant": "schema.bad_first_role",
+    "consecutive_user": "schema.bad_role_order",
+    "ends_with_user": "schema.bad_last_role",
+    "exact_duplicate": "dedup.exact",
+    "normalized_duplicate": "dedup.normalized",
+    "overlong_answer": "quality.too_long",
+    "short_answer": "quality.too_short",
+}
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    workspace = tmp_path_factory.mktemp("sample")
+    text = (SAMPLE.parent / "pipelines" / "sample.yaml").read_text()
+    text = text.replace("workspace: ..", "workspace: .").replace("../sample_data/", f"{SAMPLE}/")
+    (workspace / "pipeline.yaml").write_text(text)
+    return run_pipeline(workspace / "pipeline.yaml")
+
+
+def planted() -> list[dict]:
+    return json.loads((SAMPLE / "planted.json").read_text())["planted"]
+
+
+def test_every_planted_problem_is_rejected_for_its_reason(sample_run):
+    rejected = [
+        orjson.loads(line)
+        for line in (sample_run.run_dir / "export" / "rejected.jsonl").read_bytes().splitlines()
+    ]
+    found = {(Path(r["source"]["file"]).name, r["source"]["line"]): r["reason"] for r in rejected}
+    # A JSON array's rows are numbered by item; every other file by the line a row starts on.
+    expected = {
+        (p["file"], p["row"] if p["file"].endswith(".json") else p["line"]): EXPECTED_REASON[
+            p["problem"]
+        ]
+        for p in planted()
+        if p["problem"] in EXPECTED_REASON
+    }
+    assert {k: found.get(k) for k in expected} == expected
+    assert len(found) == len(expected), "something unplanted was rejected"
+
+
+def test_sample_run_accounts_for_every_row_and_stratifies(sample_run):
+    totals = sample_run.manifest.totals
+    rows = sum(i.rows for i in sample_run.manifest.inputs)
+    assert totals.input_rows == rows == totals.train + totals.eval + totals.test + totals.rejected
+    distribution = sample_run.manifest.split.distribution
+    for category, count in distribution["train"].items():
+        held_out = distribution["eval"].get(category, 0) + distribution["test"].get(category, 0)
+        assert held_out > 0 and 0.6 < count / (count + held_out) < 0.95, category
+
+
+def test_inspect_finds_the_planted_refusals():
+    refusals = Counter(p["file"] for p in planted() if p["problem"] == "refusal")
+    profile = profile_file(SAMPLE / "support_chat.jsonl")
+    assert round(profile.refusal_share * profile.parsed) == refusals["support_chat.jsonl"]

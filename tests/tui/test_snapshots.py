@@ -1,0 +1,69 @@
+"""SVG snapshots of Home, Browse and Audit at 100x30 on the small demo workspace.
+
+Run ids carry a fingerprint of curate's version and timestamps change every run, so the
+Home screen's run list is given a fixed id and time; everything else on screen is content.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from curate.run_view import RunSummary, list_runs
+from curate.runner import RunOutcome
+from tests.tui.helpers import rest, settle
+from tui.app import CurateApp
+from tui.screens import home_screen
+
+SIZE = (100, 30)
+SnapCompare = Callable[..., bool]
+
+
+@pytest.fixture
+def snapshot_workspace(finished_run: RunOutcome, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The demo workspace, with its run shown as ``demo-run`` updated at a fixed time."""
+
+    def fixed_runs(workspace: Path) -> list[RunSummary]:
+        return [
+            dataclasses.replace(run, run_id="demo-run", updated_at="2025-01-01T12:00:00+00:00")
+            for run in list_runs(workspace)
+        ]
+
+    monkeypatch.setattr(home_screen, "list_runs", fixed_runs)
+    return finished_run.run_dir.parent.parent
+
+
+def test_home_screen(snap_compare: SnapCompare, snapshot_workspace: Path) -> None:
+    async def ready(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+
+    assert snap_compare(CurateApp(snapshot_workspace), terminal_size=SIZE, run_before=ready)
+
+
+def test_browse_screen(snap_compare: SnapCompare, snapshot_workspace: Path) -> None:
+    async def browse_a_rejected_row(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press(*["down"] * 7)
+        await rest(pilot)
+
+    app = CurateApp(snapshot_workspace)
+    assert snap_compare(app, terminal_size=SIZE, run_before=browse_a_rejected_row)
+
+
+def test_audit_screen(snap_compare: SnapCompare, snapshot_workspace: Path) -> None:
+    async def audit_three(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("p", "p", "s")
+        pilot.app.clear_notifications()  # the "drew a new audit" toast would time out mid-test
+        await pilot.pause()
+
+    app = CurateApp(snapshot_workspace)
+    assert snap_compare(app, terminal_size=SIZE, run_before=audit_three)
