@@ -9,7 +9,7 @@ from pydantic import Field
 
 from curate.audit import DEFAULT_THRESHOLD, AuditStatus, latest_audit
 from curate.errors import CurateError
-from curate.stages.base import RunContext, StageConfig, StageResult
+from curate.stages.base import RunContext, StageConfig, StageResult, no_rejections
 
 
 class AuditGateError(CurateError):
@@ -68,10 +68,7 @@ class AuditGate:
             "pass_rate": round(rate, 4),
             "reviewed": status.reviewed,
         }
-        empty = batch.clear().with_columns(
-            *(pl.lit(None, pl.String).alias(c) for c in ("reason", "detail", "related_id"))
-        )
-        return StageResult(batch, empty, metrics)
+        return StageResult(batch, no_rejections(batch), metrics)
 
 
 def _failure_message(status: AuditStatus, rate: float, threshold: float) -> str:

@@ -60,6 +60,11 @@ class StageConfig(BaseModel):
         raise NotImplementedError
 
 
+def no_rejections(batch: pl.DataFrame) -> pl.DataFrame:
+    """An empty rejected frame for a stage that rejects nothing."""
+    return batch.clear().with_columns(pl.lit(None, pl.String).alias(c) for c in REJECTION_FIELDS)
+
+
 def partition(
     batch: pl.DataFrame,
     reason: pl.Expr,

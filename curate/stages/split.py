@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from curate.leakage import assert_no_leakage
 from curate.record import normalized_text_expr
-from curate.stages.base import RunContext, StageConfig, StageResult
+from curate.stages.base import RunContext, StageConfig, StageResult, no_rejections
 
 SPLITS = ("train", "eval", "test")
 
@@ -104,7 +104,7 @@ class Split:
         metrics: dict[str, int | float | str] = {s: int(sizes.get(s, 0)) for s in SPLITS}
         metrics["groups"] = groups.height
         metrics["leaks"] = 0
-        return StageResult(kept, batch.clear().with_columns(*_rejection_columns()), metrics)
+        return StageResult(kept, no_rejections(batch), metrics)
 
 
 def connected_groups(frame: pl.DataFrame, keys: list[str]) -> pl.Series:
@@ -124,7 +124,3 @@ def connected_groups(frame: pl.DataFrame, keys: list[str]) -> pl.Series:
             )
         if labels["_label"].equals(before):
             return labels["_label"]
-
-
-def _rejection_columns() -> list[pl.Expr]:
-    return [pl.lit(None, pl.String).alias(c) for c in ("reason", "detail", "related_id")]
