@@ -73,3 +73,19 @@ async def test_command_palette_offers_every_footer_key(finished_run: RunOutcome)
         commands["Browse"].callback()
         await settle(pilot)
         assert isinstance(app.screen, BrowseScreen)
+
+
+async def test_home_shows_why_a_stopped_run_stopped(fresh_workspace: Path) -> None:
+    from curate.stages.audit_gate import AuditGateError
+    from tests.tui.workspaces import run_workspace, write_pipeline
+
+    write_pipeline(fresh_workspace, audit_gate=True)
+    with pytest.raises(AuditGateError):
+        run_workspace(fresh_workspace)
+    app = CurateApp(fresh_workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        runs = app.screen.query_one("#runs", DataTable)
+        assert runs.get_row_at(0)[2] == "stopped"
+        subtitle = app.screen.query_one("#stages-pane").border_subtitle
+        assert "no spot-audit yet" in str(subtitle)

@@ -95,6 +95,9 @@ class HomeScreen(Screen[None]):
         previous, self.selected = self.selected, run
         self.refresh_bindings()
         self.query_one("#stages", StageTable).show_entries(run.stages if run else [])
+        # why a stopped run stopped (a gate, a bad input), under the stages it got through
+        pane = self.query_one("#stages-pane")
+        pane.border_subtitle = run.message[:90] if run and run.message else ""
         histogram = self.query_one("#histogram", LengthHistogram)
         if run is None:
             histogram.bins = []
