@@ -23,6 +23,8 @@ REASONS: dict[str, str] = {
     # exact_dedup
     "dedup.exact": "Identical messages to an earlier example.",
     "dedup.normalized": "Same text as an earlier example once case, space and punctuation fold.",
+    # semantic_dedup
+    "dedup.semantic": "A near-duplicate (embedding cosine at or above the threshold) was kept.",
     # quality
     "quality.too_short": "An assistant turn is shorter than the minimum.",
     "quality.too_long": "An assistant turn is longer than the maximum.",

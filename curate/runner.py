@@ -165,6 +165,7 @@ def run_pipeline(
                 kept,
                 rejected,
                 reporter,
+                workspace,
             )
         except CurateError as exc:
             store.record_run(run_id, run_dir, pipeline.name, "stopped", str(exc).splitlines()[0])

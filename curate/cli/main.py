@@ -205,8 +205,10 @@ def tui(
 
 def _register_decision_commands() -> None:
     from curate.cli.audit_commands import audit_app, override
+    from curate.cli.dedup_commands import dedup_app
 
     app.add_typer(audit_app, name="audit")
+    app.add_typer(dedup_app, name="dedup")
     app.command()(override)
 
 

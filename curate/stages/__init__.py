@@ -10,16 +10,29 @@ from curate.stages.audit_gate import AuditGateConfig
 from curate.stages.base import RunContext, Stage, StageConfig, StageResult
 from curate.stages.exact_dedup import ExactDedupConfig
 from curate.stages.quality import QualityConfig
+from curate.stages.semantic_dedup import SemanticDedupConfig
 from curate.stages.split import SplitConfig
 from curate.stages.validate import ValidateConfig
 
 StageSpec = Annotated[
-    ValidateConfig | ExactDedupConfig | QualityConfig | SplitConfig | AuditGateConfig,
+    ValidateConfig
+    | ExactDedupConfig
+    | SemanticDedupConfig
+    | QualityConfig
+    | SplitConfig
+    | AuditGateConfig,
     Field(discriminator="stage"),
 ]
 STAGE_CONFIGS: dict[str, type[StageConfig]] = {
     cls.model_fields["stage"].default: cls
-    for cls in (ValidateConfig, ExactDedupConfig, QualityConfig, SplitConfig, AuditGateConfig)
+    for cls in (
+        ValidateConfig,
+        ExactDedupConfig,
+        SemanticDedupConfig,
+        QualityConfig,
+        SplitConfig,
+        AuditGateConfig,
+    )
 }
 
 __all__ = ["STAGE_CONFIGS", "RunContext", "Stage", "StageConfig", "StageResult", "StageSpec"]

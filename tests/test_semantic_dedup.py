@@ -1,0 +1,217 @@
+"""semantic_dedup: paraphrases found and explained, cached embeddings, leak-free splits."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from curate.cli.main import app
+from curate.decisions import DecisionStore
+from curate.dedup.neighbours import clusters_from_pairs, near_duplicate_pairs
+from curate.errors import CurateError, LeakageError
+from curate.runner import run_pipeline
+from curate.stages.semantic_dedup import SemanticDedupConfig
+from tests.conftest import chat, write_jsonl
+from tests.stage_helpers import batch_of, run_stage
+
+# (question, answer) pairs; each has a light rewording written for this test.
+BASE = [
+    (
+        "How do I reset my password?",
+        "Open the sign-in page, choose Forgot password and follow the link we email you.",
+    ),
+    (
+        "Can I return boots I have already worn outside?",
+        "Worn boots can be returned within 30 days if they are clean and undamaged.",
+    ),
+    (
+        "Why was my card charged twice for one order?",
+        "The second charge is a temporary hold; your bank releases it within 3 to 5 days.",
+    ),
+    (
+        "Do you ship tents to Canada?",
+        "Yes, we ship tents to every Canadian province; duties are included at checkout.",
+    ),
+    (
+        "How long does the headlamp battery last?",
+        "On the medium setting the headlamp battery lasts about 40 hours per charge.",
+    ),
+    (
+        "Where can I find my warranty certificate?",
+        "Your warranty certificate is in the order confirmation email and under Account.",
+    ),
+]
+REWORDED = [
+    (
+        "How can I reset my password?",
+        "Go to the sign-in page, pick Forgot password, then follow the link we email you.",
+    ),
+    (
+        "Can I return boots that I've already worn outside?",
+        "Boots that were worn can be returned within 30 days when clean and undamaged.",
+    ),
+    (
+        "Why did my card get charged twice for a single order?",
+        "The second charge is only a temporary hold, and your bank releases it in 3-5 days.",
+    ),
+]
+
+
+OTHERS = [
+    ("What is the weight of the Ridge 2 tent?", "The Ridge 2 weighs 1.9 kg with its poles."),
+    ("Is gift wrapping available?", "Gift wrapping costs $4 and is chosen at checkout."),
+    ("Which stove fuel do you recommend at altitude?", "Isobutane blends work best up high."),
+    ("Can I change my delivery address after paying?", "Yes, until the parcel leaves us."),
+    ("Do the rain jackets come in petite sizes?", "Three of our jackets come in petite."),
+    ("How do I wash a down sleeping bag?", "Front-loader, cool water, down soap, dry low."),
+    ("Are your water filters certified?", "Both filters meet the NSF P231 standard."),
+    ("What does Basecamp Rewards cost?", "Joining is free; points never expire."),
+    ("How are kayaks delivered?", "Kayaks come by freight with a two-hour window."),
+    ("Can students get a discount?", "Students get 10% off after verifying their email."),
+]
+
+
+def rows() -> list[dict]:
+    base = [chat(q, a, ticket=i) for i, (q, a) in enumerate(BASE)]
+    twins = [
+        chat(q, a + " Thanks for asking!", ticket=100 + i) for i, (q, a) in enumerate(REWORDED)
+    ]
+    return base + twins
+
+
+def test_reworded_examples_are_found_and_explained(tmp_path):
+    stage = SemanticDedupConfig(threshold=0.9, keep="first").build()
+    result = run_stage(stage, batch_of(tmp_path, rows(), "d.jsonl"), tmp_path)
+    assert sorted(result.rejected["source_line"].to_list()) == [7, 8, 9]
+    by_line = {r["source_line"]: r for r in result.rejected.iter_rows(named=True)}
+    kept_ids = dict(zip(result.kept["source_line"], result.kept["id"], strict=True))
+    for twin_line, base_line in ((7, 1), (8, 2), (9, 3)):
+        rejected = by_line[twin_line]
+        assert rejected["reason"] == "dedup.semantic"
+        assert rejected["related_id"] == kept_ids[base_line] == rejected["cluster_id"]
+        assert rejected["similarity"] >= 0.9
+        assert rejected["detail"].startswith(
+            f"d.jsonl line {twin_line}: near-duplicate of "
+            f"d.jsonl line {base_line} (id {kept_ids[base_line]})"
+        )
+    singles = result.kept.filter(pl.col("source_line") > 3)
+    assert singles["cluster_id"].null_count() == singles.height
+    assert result.metrics["clusters"] == 3 and result.metrics["pairs"] == 3
+
+
+def test_keep_rules_choose_the_member_kept(tmp_path):
+    batch = batch_of(tmp_path, rows()).with_columns(score=pl.col("row").cast(pl.Float64))
+    longest = run_stage(SemanticDedupConfig(threshold=0.9).build(), batch, tmp_path)
+    assert sorted(longest.kept["source_line"].to_list()) == [4, 5, 6, 7, 8, 9]
+    scored = run_stage(
+        SemanticDedupConfig(threshold=0.9, keep="score:score").build(), batch, tmp_path
+    )
+    assert sorted(scored.kept["source_line"].to_list()) == [4, 5, 6, 7, 8, 9]
+    first = run_stage(SemanticDedupConfig(threshold=0.9, keep="first").build(), batch, tmp_path)
+    assert sorted(first.kept["source_line"].to_list()) == [1, 2, 3, 4, 5, 6]
+
+
+def test_rerun_and_new_threshold_embed_nothing(tmp_path):
+    batch = batch_of(tmp_path, rows())
+    first = run_stage(SemanticDedupConfig().build(), batch, tmp_path)
+    assert first.metrics["embedded"] == batch.height
+    again = run_stage(SemanticDedupConfig(threshold=0.8).build(), batch, tmp_path)
+    assert again.metrics["embedded"] == 0 and again.metrics["cached"] == batch.height
+    more = batch_of(
+        tmp_path, [*rows(), chat("Is the store open on Sunday?", "Yes, 10 to 4.")], "more.jsonl"
+    )
+    assert run_stage(SemanticDedupConfig().build(), more, tmp_path).metrics["embedded"] == 1
+
+
+def test_approximate_index_recall_against_exact_search():
+    rng = np.random.default_rng(7)
+    centres = rng.normal(size=(2000, 64)).astype(np.float32)
+    noise = 0.15 * rng.normal(size=(2000, 64)).astype(np.float32)
+    vectors = np.concatenate([centres, centres[:600] + noise[:600]])
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    exact = set(zip(*near_duplicate_pairs(vectors, 0.9, index="exact")[:2], strict=True))
+    approx = set(zip(*near_duplicate_pairs(vectors, 0.9, index="hnsw")[:2], strict=True))
+    assert len(exact) >= 550
+    recall = len(exact & approx) / len(exact)
+    assert recall >= 0.98, recall
+    assert approx <= exact
+    labels = clusters_from_pairs(len(vectors), *map(np.array, zip(*sorted(exact), strict=True)))
+    assert len(set(labels)) == len(vectors) - len(exact)
+
+
+def test_clusters_never_cross_splits_even_when_a_member_is_kept(tmp_path):
+    data = rows() + [chat(q, a) for q, a in OTHERS]
+    write_jsonl(tmp_path / "d.jsonl", data)
+    pipeline = tmp_path / "pipeline.yaml"
+    pipeline.write_text(
+        "inputs: [d.jsonl]\nstages:\n  - validate\n"
+        "  - semantic_dedup: {threshold: 0.9, keep: first}\n  - split\n"
+    )
+    first = run_pipeline(pipeline)
+    rejected = first.run_dir / "export" / "rejected.jsonl"
+    assert rejected.read_text().count("dedup.semantic") == 3
+    twin_id = next(s for s in first.manifest.stages if s.name == "semantic_dedup")
+    assert twin_id.rejected == 3
+    from curate.run_view import load_examples
+
+    frame = load_examples(first.run_dir)
+    dropped = frame.filter(pl.col("reason") == "dedup.semantic")
+    with DecisionStore(tmp_path) as store:
+        for member in dropped["id"]:
+            store.set_override(member, "keep", "a useful variant")
+    second = run_pipeline(pipeline)
+    kept = load_examples(second.run_dir).filter(pl.col("status") == "kept")
+    clustered = kept.filter(pl.col("cluster_id").is_not_null())
+    assert clustered.height == 6
+    assert clustered.group_by("cluster_id").agg(pl.col("split").n_unique())["split"].max() == 1
+
+
+def test_semantic_leak_check_names_the_pair(tmp_path):
+    from curate.dedup.leakage import assert_no_semantic_leaks
+
+    batch = batch_of(tmp_path, rows(), "d.jsonl")
+    split = ["train"] * 6 + ["test", "train", "train"]
+    with pytest.raises(
+        LeakageError,
+        match=r"test example d\.jsonl line 7 has train neighbour "
+        r"d\.jsonl line 1 at cosine 0\.9",
+    ):
+        assert_no_semantic_leaks(
+            batch.with_columns(split=pl.Series(split)), SemanticDedupConfig(threshold=0.9), tmp_path
+        )
+
+
+def test_bad_model_path_is_a_clear_error(tmp_path):
+    batch = batch_of(tmp_path, rows())
+    with pytest.raises(CurateError, match="embedding model not found at /no/such/model"):
+        run_stage(SemanticDedupConfig(model="/no/such/model").build(), batch, tmp_path)
+    (tmp_path / "broken").mkdir()
+    with pytest.raises(CurateError, match="cannot load embedding model"):
+        run_stage(SemanticDedupConfig(model=str(tmp_path / "broken")).build(), batch, tmp_path)
+
+
+def test_dedup_explain_lists_and_shows_clusters(tmp_path):
+    write_jsonl(tmp_path / "d.jsonl", rows())
+    (tmp_path / "p.yaml").write_text(
+        "inputs: [d.jsonl]\nstages: [{semantic_dedup: {threshold: 0.9, keep: first}}]\n"
+    )
+    outcome = run_pipeline(tmp_path / "p.yaml")
+    cli = CliRunner()
+    listing = cli.invoke(app, ["dedup", "explain", str(outcome.run_dir)], terminal_width=200)
+    assert listing.exit_code == 0, listing.output
+    assert "3 clusters, 6 members" in listing.output
+    cluster = outcome.manifest.stages[-2]
+    assert cluster.name == "semantic_dedup"
+    from curate.dedup.explain import cluster_members
+
+    first_cluster = cluster_members(outcome.run_dir)["cluster_id"][0]
+    shown = cli.invoke(
+        app,
+        ["dedup", "explain", str(outcome.run_dir), "--cluster", first_cluster],
+        terminal_width=200,
+    )
+    assert shown.exit_code == 0 and "kept" in shown.output and "dropped" in shown.output
+    missing = cli.invoke(app, ["dedup", "explain", str(outcome.run_dir), "--cluster", "nope"])
+    assert missing.exit_code == 2 and "no cluster nope" in missing.output
