@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 DB_NAME = "workspace.db"
-Action = Literal["keep", "drop"]
+Action = Literal["keep", "drop", "distinct"]
 Verdict = Literal["pass", "fail", "skip"]
 
 # Each entry moves the schema from version i to i + 1. Append; never edit a shipped step.
@@ -69,6 +69,23 @@ MIGRATIONS: list[str] = [
         message TEXT NOT NULL DEFAULT '',
         updated_at TEXT NOT NULL
     );
+    """,
+    # v2: 'distinct' (never merge this example into a near-duplicate cluster). SQLite cannot
+    # alter a CHECK constraint, so the table is rebuilt and every row copied across.
+    """
+    CREATE TABLE overrides_v2 (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        example_id TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('keep', 'drop', 'distinct', 'clear')),
+        reason TEXT NOT NULL,
+        annotator TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    INSERT INTO overrides_v2 (seq, example_id, action, reason, annotator, created_at)
+        SELECT seq, example_id, action, reason, annotator, created_at FROM overrides;
+    DROP TABLE overrides;
+    ALTER TABLE overrides_v2 RENAME TO overrides;
+    CREATE INDEX overrides_example ON overrides (example_id, seq);
     """,
 ]
 
@@ -141,7 +158,8 @@ class DecisionStore:
     # overrides ---------------------------------------------------------------------------
 
     def set_override(self, example_id: str, action: Action | Literal["clear"], reason: str) -> None:
-        """Force-keep or force-drop an example (``clear`` withdraws the decision)."""
+        """Force-keep, force-drop, or mark an example distinct from its near-duplicates
+        (``clear`` withdraws the decision)."""
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO overrides (example_id, action, reason, annotator, created_at) "

@@ -139,4 +139,4 @@ def test_override_cli(tmp_path):
     with DecisionStore(tmp_path) as store:
         assert store.overrides()["abc123"].reason == "spam"
     bad = cli.invoke(app, ["override", "abc123", "delete", "--workspace", str(tmp_path)])
-    assert bad.exit_code == 2 and "keep, drop or clear" in bad.output
+    assert bad.exit_code == 2 and "keep, drop, distinct or clear" in bad.output

@@ -106,3 +106,19 @@ def test_runs_are_indexed_with_their_status(tmp_path):
         (run,) = store.runs()
     assert run["run_id"] == outcome.run_dir.name and run["status"] == "complete"
     assert run["pipeline"] == "ws"
+
+
+def test_an_old_database_is_migrated_with_its_decisions(tmp_path):
+    old = sqlite3.connect(tmp_path / "workspace.db")
+    old.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+    old.execute(
+        "INSERT INTO overrides (example_id, action, reason, annotator, created_at) "
+        "VALUES ('kept-before', 'keep', 'from v1', 'eve', '2026-01-01T00:00:00+00:00')"
+    )
+    old.commit()
+    old.close()
+    with DecisionStore(tmp_path) as store:
+        assert store.schema_version == len(MIGRATIONS) == 2
+        assert store.overrides()["kept-before"].annotator == "eve"
+        store.set_override("twin", "distinct", "not the same question")
+        assert store.overrides()["twin"].action == "distinct"

@@ -215,3 +215,17 @@ def test_dedup_explain_lists_and_shows_clusters(tmp_path):
     assert shown.exit_code == 0 and "kept" in shown.output and "dropped" in shown.output
     missing = cli.invoke(app, ["dedup", "explain", str(outcome.run_dir), "--cluster", "nope"])
     assert missing.exit_code == 2 and "no cluster nope" in missing.output
+
+
+def test_a_member_marked_distinct_leaves_its_cluster(tmp_path):
+    from curate.record import content_id
+    from curate.stages.base import RunContext
+
+    batch = batch_of(tmp_path, rows())
+    twin = content_id(rows()[6]["messages"])
+    with DecisionStore(tmp_path) as store:
+        store.set_override(twin, "distinct", "asks about a different account")
+        ctx = RunContext(run_dir=tmp_path, workspace=tmp_path, decisions=store)
+        result = SemanticDedupConfig(threshold=0.9, keep="first").build().run(batch, ctx)
+    assert sorted(result.rejected["source_line"].to_list()) == [8, 9]
+    assert twin in result.kept["id"].to_list()

@@ -73,14 +73,16 @@ def status(run_dir: Annotated[Path, typer.Argument(help="The run folder (runs/<i
 @user_errors
 def override(
     example_id: Annotated[str, typer.Argument(help="The example's id (curate_id).")],
-    action: Annotated[str, typer.Argument(help="keep, drop or clear.")],
+    action: Annotated[str, typer.Argument(help="keep, drop, distinct or clear.")],
     reason: Annotated[str, typer.Option(help="Why; shown in reports.")] = "",
     workspace: Annotated[Path, typer.Option(help="The workspace folder.")] = Path("."),
 ) -> None:
     """Force-keep or force-drop an example on every later run (clear withdraws it)."""
-    if action not in ("keep", "drop", "clear"):
-        raise CurateError(f"action must be keep, drop or clear, not '{action}'", field="action")
-    choice: Literal["keep", "drop", "clear"] = action  # type: ignore[assignment]
+    if action not in ("keep", "drop", "distinct", "clear"):
+        raise CurateError(
+            f"action must be keep, drop, distinct or clear, not '{action}'", field="action"
+        )
+    choice: Literal["keep", "drop", "distinct", "clear"] = action  # type: ignore[assignment]
     with DecisionStore(workspace) as store:
         store.set_override(example_id, choice, reason or "(no reason given)")
         out.print(f"{choice} {example_id}: saved in {store.path}")

@@ -68,6 +68,7 @@ class SemanticDedup:
         i, j, _ = near_duplicate_pairs(
             vectors, cfg.threshold, index=cfg.index, exact_limit=cfg.exact_limit
         )
+        i, j = self._without_distinct(frame, i, j, ctx)
         labels = clusters_from_pairs(frame.height, i, j)
         frame = frame.with_columns(
             _cluster=pl.Series(labels, dtype=pl.Int64), _pos=pl.int_range(pl.len())
@@ -107,6 +108,20 @@ class SemanticDedup:
             "threshold": cfg.threshold,
         }
         return StageResult(kept, rejected, metrics)
+
+    @staticmethod
+    def _without_distinct(
+        frame: pl.DataFrame, i: np.ndarray, j: np.ndarray, ctx: RunContext
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Drop the links of examples a person marked distinct (a split cluster)."""
+        if ctx.decisions is None or len(i) == 0:
+            return i, j
+        distinct = {k for k, v in ctx.decisions.overrides().items() if v.action == "distinct"}
+        if not distinct:
+            return i, j
+        marked = frame["id"].is_in(list(distinct)).to_numpy()
+        linked = ~(marked[i] | marked[j])
+        return i[linked], j[linked]
 
     def _rank_expr(self) -> pl.Expr:
         """Lower ranks first: the kept member of a cluster has the lowest (then the first row)."""
