@@ -229,3 +229,10 @@ def test_a_member_marked_distinct_leaves_its_cluster(tmp_path):
         result = SemanticDedupConfig(threshold=0.9, keep="first").build().run(batch, ctx)
     assert sorted(result.rejected["source_line"].to_list()) == [8, 9]
     assert twin in result.kept["id"].to_list()
+
+
+def test_an_empty_batch_passes_through(tmp_path):
+    empty = batch_of(tmp_path, rows()).clear()
+    result = run_stage(SemanticDedupConfig().build(), empty, tmp_path)
+    assert result.kept.height == 0 and result.rejected.height == 0
+    assert result.metrics["embedded"] == 0

@@ -42,7 +42,7 @@ class EmbeddingCache:
     ) -> tuple[np.ndarray, int]:
         """Vectors for ``texts`` in order, and how many had to be embedded now."""
         keys = [text_key(t) for t in texts]
-        wanted = pl.DataFrame({"key": keys}).with_row_index("at")
+        wanted = pl.DataFrame({"key": keys}, schema={"key": pl.String}).with_row_index("at")
         found = wanted.join(self._index().unique("key"), on="key", how="left")
         out = np.zeros((len(texts), dim), dtype=np.float32)
         for (shard,), group in found.filter(pl.col("shard").is_not_null()).group_by("shard"):
