@@ -49,8 +49,9 @@ DESCRIPTIONS = {
     "exact_duplicate": "byte-identical messages to an earlier row (ticket may differ)",
     "normalized_duplicate": "same as an earlier row after lower-casing and removing "
     "punctuation/extra whitespace",
-    "paraphrase_duplicate": "re-worded question and answer with the same meaning as an earlier row",
-    "popular_faq_paraphrase": "one FAQ (order tracking) asked in 8 different ways",
+    "paraphrase_duplicate": "lightly re-worded question and answer (same meaning, a few "
+    "word changes) of an earlier row",
+    "popular_faq_paraphrase": "one FAQ (order tracking) asked 8 times with small wording changes",
     "empty_assistant": "assistant answer is the empty string",
     "whitespace_user": "user turn is only whitespace",
     "starts_with_assistant": "first turn is an assistant turn",
@@ -228,7 +229,10 @@ def readme(built: dict[str, list], planted: list[dict[str, Any]]) -> str:
         "- Clean rows are filled from about 100 intent templates (product, order number and "
         "wording vary). Rows from the same intent are topical siblings, not planted "
         "paraphrases; `planted.json` → `row_labels` gives each row's intent so a semantic-dedup "
-        "test can tell them apart. No clean question repeats, even across files.",
+        "test can tell them apart. No clean question repeats word for word, but some siblings "
+        "ask the same thing with another order number or date (MiniLM cosine 0.92-0.997, "
+        "about a dozen pairs; `_check_similarity.py` lists them): unplanted near-duplicates "
+        "of the kind real support logs hold, which semantic dedup rightly clusters.",
         "- The 8 popular-FAQ rows form one cluster (keep one, 7 are redundant). Paraphrase "
         "originals are clean rows labelled `paraphrase.N`, like their paraphrase.",
         "- Problems do not overlap: each planted row has exactly one problem, and every other "

@@ -1846,7 +1846,8 @@ BAD_ANSWERS: dict[str, list[str]] = {
 }
 
 # Hand-written pairs: the first question/answer appears as a clean row, the second is a
-# planted paraphrase (same meaning, different wording) placed later in support_chat.jsonl.
+# planted paraphrase placed later in support_chat.jsonl: a light rewording (same meaning,
+# a few word swaps, reordered or rephrased clauses) that embeds at MiniLM cosine >= 0.93.
 PARAPHRASES: list[dict] = [
     {
         "category": "billing",
@@ -1854,10 +1855,10 @@ PARAPHRASES: list[dict] = [
         "a1": "Only one promo code can be applied per order. If you have several, checkout keeps "
         "whichever you entered last, so use the one that saves you the most. Rewards "
         "certificates are separate and can be combined with a promo code.",
-        "q2": "Is it possible to stack two discount codes at checkout?",
-        "a2": "Checkout accepts just one promo code per order; entering a second one replaces "
-        "the first, so pick the code with the bigger discount. Rewards certificates don't count "
-        "as promo codes, so you can still use one alongside your code.",
+        "q2": "Hi, can I use more than one discount code on one order, please?",
+        "a2": "Only a single promo code can be applied to each order. If you have a few, "
+        "checkout keeps whichever one you entered last, so pick the one that saves you the "
+        "most. Rewards certificates are separate and can be combined with a promo code.",
     },
     {
         "category": "shipping",
@@ -1865,10 +1866,10 @@ PARAPHRASES: list[dict] = [
         "a1": "Yes, we ship to Alaska and Hawaii by Standard shipping, which takes 5-9 business "
         "days there. Express isn't available to those states, and fuel canisters can only go "
         "to the contiguous US.",
-        "q2": "Can I get an order delivered to Hawaii or Alaska?",
-        "a2": "We do deliver to Hawaii and Alaska using Standard shipping, with delivery in "
-        "about 5-9 business days. Express shipping and stove fuel aren't available for those "
-        "addresses.",
+        "q2": "Do you guys ship to Hawaii and Alaska?",
+        "a2": "Yes, we do ship to Hawaii and Alaska by Standard shipping, which takes about 5-9 "
+        "business days there. Express isn't offered to those states, and fuel canisters can "
+        "only be sent to the contiguous US.",
     },
     {
         "category": "returns",
@@ -1876,10 +1877,10 @@ PARAPHRASES: list[dict] = [
         "a1": "No, the original packaging isn't required. Any sturdy box or bag works as long as "
         "the item is protected in transit. Just make sure tags are still attached on apparel, "
         "and include all parts and accessories.",
-        "q2": "Is it OK to send a return back without the original box?",
-        "a2": "Yes, you don't need the original box. Use any sturdy packaging that protects the "
-        "item, keep the tags on clothing, and include every accessory or part that came with "
-        "it.",
+        "q2": "Do I need the original box to return an item?",
+        "a2": "No, you don't need the original packaging. Any sturdy box or bag is fine as long "
+        "as the item is protected in transit. Just make sure the tags are still attached on "
+        "clothing, and include all parts and accessories.",
     },
     {
         "category": "account",
@@ -1887,10 +1888,10 @@ PARAPHRASES: list[dict] = [
         "a1": "Each Basecamp Rewards membership belongs to one person, so points can't be pooled "
         "between accounts. Your partner can join for free and earn their own points on their "
         "own orders.",
-        "q2": "Is it possible for my spouse and me to combine our rewards points?",
-        "a2": "Rewards points stay with the individual member, so two accounts can't be merged "
-        "into one balance. Your spouse can sign up for free to collect points of their own on "
-        "the orders they place.",
+        "q2": "Can my partner and I share one Basecamp Rewards account?",
+        "a2": "Each Basecamp Rewards membership belongs to a single person, so points can't be "
+        "pooled across accounts. Your partner can sign up for free and earn their own points "
+        "on their own orders.",
     },
     {
         "category": "technical",
@@ -1898,10 +1899,10 @@ PARAPHRASES: list[dict] = [
         "a1": "Yes, the Cobble GPS watch works with both. You need iOS 15 or later, or Android 9 "
         "or later, with the Trail app installed. Notifications, syncing and route transfers "
         "work the same on both platforms.",
-        "q2": "Is the Cobble GPS watch compatible with Android phones, or only iPhones?",
-        "a2": "It works with both Android and iPhone. The Trail app needs Android 9+ or iOS "
-        "15+, and features such as notifications, activity sync and sending routes are "
-        "identical on either phone.",
+        "q2": "Does the Cobble GPS watch work with Android phones as well as iPhones?",
+        "a2": "Yes, the Cobble GPS watch works with both. You'll need Android 9 or newer, or iOS "
+        "15 or newer, with the Trail app installed. Notifications, syncing and route transfers "
+        "work the same way on both.",
     },
     {
         "category": "shipping",
@@ -1910,10 +1911,11 @@ PARAPHRASES: list[dict] = [
         "days) is the fastest option, and the estimated delivery window is shown at checkout. "
         "If you won't be home, the carrier's tracking page lets you hold the package at a "
         "pickup point.",
-        "q2": "Is there a way to pick the day my package is delivered?",
-        "a2": "Choosing an exact delivery day isn't possible, though checkout shows an estimated "
-        "delivery window and Express gets orders there in 1-2 business days. You can also use "
-        "the carrier tracking page to have the package held at a pickup point.",
+        "q2": "Can I pick a delivery date for my order?",
+        "a2": "Sorry, we don't offer scheduled delivery dates, but Express shipping (1-2 "
+        "business days) is the quickest option, and checkout shows the estimated delivery "
+        "window. If you won't be home, you can hold the package at a pickup point from the "
+        "carrier's tracking page.",
     },
     {
         "category": "billing",
@@ -1921,10 +1923,10 @@ PARAPHRASES: list[dict] = [
         "a1": "A $1 charge is a temporary verification hold that some banks place when you add "
         "or update a card. It isn't a real charge and disappears within a few business days; "
         "it won't appear on your final statement.",
-        "q2": "I see a one-dollar pending charge from you that I didn't make. What is it?",
-        "a2": "That $1 pending amount is a card verification check, which happens when a card "
-        "is saved or updated. Nothing is actually charged, and the hold falls off on its own "
-        "within a few business days.",
+        "q2": "Why do I see a $1 charge from Tallowfern on my credit card?",
+        "a2": "That $1 charge is a temporary verification hold some banks place when you add or "
+        "update a card. It's not a real charge and it disappears within a few business days, "
+        "so it won't show up on your final statement.",
     },
     {
         "category": "returns",
@@ -1932,10 +1934,10 @@ PARAPHRASES: list[dict] = [
         "a1": "Personalised and embroidered items are made to order, so they're final sale and "
         "can't be returned unless they arrive damaged or with a mistake in the embroidery. If "
         "that happens, send a photo and we'll remake it for free.",
-        "q2": "If I order a jacket with custom embroidery, can I send it back?",
-        "a2": "Custom embroidered products are final sale because each one is made "
-        "specifically for you. The exception is if it's damaged or the embroidery is wrong, in "
-        "which case a photo is all we need to remake it at no charge.",
+        "q2": "Do you take returns on custom-embroidered items?",
+        "a2": "Personalized and embroidered items are made to order, so they're final sale and "
+        "can't be returned unless they arrive damaged or with an error in the embroidery. If "
+        "that happens, just send us a photo and we'll remake it free of charge.",
     },
     {
         "category": "technical",
@@ -1943,10 +1945,10 @@ PARAPHRASES: list[dict] = [
         "a1": "The Lumen-X 900 is rated IPX7, which means it can be submerged to 1 meter for up "
         "to 30 minutes. Heavy rain and river crossings are fine, but make sure the charging "
         "port cover is fully closed.",
-        "q2": "Will my Lumen-X 900 headlamp survive getting wet?",
-        "a2": "Yes, it's IPX7 rated, so it can handle being underwater at 1 meter for half an "
-        "hour. Rain and stream crossings won't hurt it as long as the USB-C port cover is "
-        "closed tightly.",
+        "q2": "Is the Lumen-X 900 headlamp waterproof?",
+        "a2": "Yes, the Lumen-X 900 is rated IPX7, meaning it can be submerged to 1 meter for up "
+        "to 30 minutes. Heavy rain and stream crossings are no problem, but make sure the "
+        "charging port cover is completely closed.",
     },
     {
         "category": "account",
@@ -1954,63 +1956,71 @@ PARAPHRASES: list[dict] = [
         "a1": "Go to Account > Settings > Notifications and switch SMS updates on or off. You "
         "can choose shipping texts only, promotions only, or both. Replying STOP to any of our "
         "texts also unsubscribes that number immediately.",
-        "q2": "How can I stop getting promotional texts from you but keep shipping updates?",
-        "a2": "Under Account > Settings > Notifications, turn off promotional texts and leave "
-        "shipping texts on. If you want to stop every text, reply STOP to any message we've "
-        "sent and your number is removed straight away.",
+        "q2": "How can I change my SMS preferences?",
+        "a2": "Open Account > Settings > Notifications and turn SMS updates on or off. You can "
+        "pick shipping texts only, promotions only, or both. Replying STOP to any of our texts "
+        "also unsubscribes that number right away.",
     },
 ]
 
-# One popular FAQ (order tracking) asked eight ways; all eight rows form one cluster.
+# One popular FAQ (order tracking) asked eight times with small edits (greeting, word swaps,
+# reordered clauses); all eight rows form one cluster.
+_TRACK = (
+    'You can track any order under Account > Orders: click the order and then "Track '
+    'package" to see the latest carrier scan. We also email a tracking link as soon as it '
+    "ships. Guest orders can be looked up on the Order Status page with the order number "
+    "and email."
+)
 POPULAR_FAQ: list[tuple[str, str]] = [
+    ("Where is my order?", _TRACK),
     (
-        "Where is my order?",
-        'You can track any order under Account > Orders: click the order and then "Track '
-        'package" to see the latest carrier scan. We also email a tracking link as soon as it '
-        "ships. Guest orders can be looked up on the Order Status page with the order number "
+        "Hi, where is my order?",
+        'You can track any order under Account > Orders: click the order, then "Track '
+        'package" to see the most recent carrier scan. We also email a tracking link as soon '
+        "as it ships. Guest orders can be looked up on the Order Status page with the order "
+        "number and email.",
+    ),
+    (
+        "Where's my order right now?",
+        'You can track your order under Account > Orders: select it and then click "Track '
+        'package" to see the latest carrier scan. We also email you a tracking link as soon as '
+        "it ships. Guest orders can be found on the Order Status page with the order number "
         "and email.",
     ),
     (
-        "How do I track my package?",
-        'Open Account > Orders, pick the order and choose "Track package" for the latest '
-        "carrier updates. The tracking link is also in the shipping confirmation email. If "
-        "you checked out as a guest, use the Order Status page instead.",
+        "where is my order?? ordered last week",
+        'hi! you can track any order under Account > Orders - click the order and then "Track '
+        'package" to see the latest carrier scan. we also email a tracking link as soon as it '
+        "ships. guest orders can be looked up on the Order Status page with the order number "
+        "and email",
     ),
     (
-        "Can you tell me where my order is right now?",
-        'The quickest way to see where it is: Account > Orders > "Track package". That shows '
-        "every carrier scan in real time, and the same link is in your shipping email. Guests "
-        "can use the Order Status page with their order number.",
+        "Where is my order? Thanks!",
+        "Happy to help! You can track any order under Account > Orders: click the order and "
+        'then "Track package" to see the latest carrier scan. We also email a tracking link '
+        "as soon as it ships. Guest orders can be looked up on the Order Status page using the "
+        "order number and email.",
     ),
     (
-        "I placed an order a few days ago. How can I see where it is?",
-        "Once an order ships, you'll get an email with a tracking link, and the same "
-        'information is under Account > Orders > "Track package". Orders usually ship within '
-        "one business day, so if there's no tracking yet it should appear soon.",
+        "Hello, can you tell me where my order is?",
+        "We email a tracking link as soon as your order ships. You can also track any order "
+        'under Account > Orders: click the order and then "Track package" to see the latest '
+        "carrier scan. Guest orders can be looked up on the Order Status page with the order "
+        "number and email.",
     ),
     (
-        "Is there a tracking number for my order?",
-        "Yes, every order gets a tracking number when it ships. It's in your shipping "
-        'confirmation email and under Account > Orders, where "Track package" shows the '
-        "latest scans. Guest checkouts can use the Order Status page.",
+        "Where's my order?",
+        'You can track any order under Account > Orders: click the order and then "Track '
+        'package" to see the latest carrier scan. We also email a tracking link as soon as it '
+        "ships. Guest orders can be looked up on the Order Status page with the order number "
+        "and e-mail. Hope that helps!",
     ),
     (
-        "where's my stuff?? ordered last week",
-        'Let\'s find it! Go to Account > Orders and tap "Track package" on that order to see '
-        "the carrier's latest scan. The tracking link was also emailed when it shipped. No "
-        "account? The Order Status page works with your order number and email.",
-    ),
-    (
-        "How do I find out when my order will arrive?",
-        'The estimated delivery date is shown under Account > Orders, and "Track package" '
-        "opens the carrier's live tracking. You'll also find the tracking link in your shipping "
-        "email, or on the Order Status page for guest orders.",
-    ),
-    (
-        "What's the status of my shipment?",
-        'You can check the status any time under Account > Orders by selecting "Track '
-        'package", which shows each carrier scan. The shipping confirmation email has the same '
-        "tracking link, and guests can use the Order Status page.",
+        "Where is my order, please?",
+        'You can track any order in Account > Orders: just click the order and then "Track '
+        'package" to see the latest scan from the carrier. We also send a tracking link by '
+        "email as soon as it ships. Guest orders can be looked up on the Order Status page "
+        "with the order number and email.",
     ),
 ]
 

@@ -99,6 +99,8 @@ class Composer:
         self.rng = rng
         self.uses: Counter[str] = Counter()
         self.used: set[tuple[str, str, str, int]] = set()
+        self.combos: set[tuple[str, int, int]] = set()
+        self.follows: set[str] = set()
         self.seen_q: set[str] = set()
 
     def draw(
@@ -110,11 +112,17 @@ class Composer:
         bad: bool = False,
         plain: bool = False,
     ) -> Draw:
-        """Next pair for ``file``; each question/answer variant is used once per file."""
+        """Next pair for ``file``; each question/answer variant is used once per file.
+
+        Across all files a question variant is paired with a given answer variant only once
+        and each follow-up exchange is used once, so clean rows never share both their
+        question and their answer wording (such siblings embed at cosine 0.95+ and would be
+        unplanted semantic duplicates).
+        """
         pool = [
             i
             for i in tpl.INTENTS
-            if (not follow or "follow" in i)
+            if (not follow or ("follow" in i and i["id"] not in self.follows))
             and (not steps or "steps" in i)
             and (not bad or "bad" in i)
         ]
@@ -124,6 +132,8 @@ class Composer:
             found = self._fill(file, intent, steps, plain)
             if found:
                 self.uses[intent["id"]] += 1
+                if follow:
+                    self.follows.add(intent["id"])
                 return found
             pool.remove(intent)
         raise RuntimeError(f"intent templates exhausted for {file}")
@@ -137,9 +147,12 @@ class Composer:
             free_a = [i for i in free_a if i == len(intent["a"])]
         if not free_q or not free_a:
             return None
+        combos = [(q, a) for q in free_q for a in free_a if (iid, q, a) not in self.combos]
+        if not combos:
+            return None
         for _ in range(12):
             slots = make_slots(rng, intent.get("products", "any"))
-            qi, ai = rng.choice(free_q), rng.choice(free_a)
+            qi, ai = rng.choice(combos)
             core_q = intent["q"][qi].format_map(slots)
             if _report.fold(core_q) in self.seen_q:
                 continue
@@ -149,6 +162,7 @@ class Composer:
                 core_a = intent["a"][ai].format_map(slots)
             self.seen_q.add(_report.fold(core_q))
             self.used |= {(file, iid, "q", qi), (file, iid, "a", ai)}
+            self.combos.add((iid, qi, ai))
             if plain:
                 return Draw(intent, core_q, core_a)
             openers = (
@@ -272,12 +286,12 @@ def rambling_guide(rng: random.Random) -> str:
     return "\n\n".join(parts)
 
 
-def build_chat(rng: random.Random, comp: Composer) -> list[Row]:
-    """support_chat.jsonl: clean rows plus every kind of planted problem."""
-    rows = []
-    for k in range(185):
-        d = comp.draw(CHAT, follow=k < 36)
-        rows.append(chat(rng, category(d.intent), d.intent["id"], *exchange(d, k < 36)))
+def build_chat(rng: random.Random, comp: Composer, multi: list[Draw]) -> list[Row]:
+    """support_chat.jsonl: clean rows (``multi`` are multi-turn) plus every planted problem."""
+    rows = [chat(rng, category(d.intent), d.intent["id"], *exchange(d, True)) for d in multi]
+    for _ in range(145 - len(multi)):
+        d = comp.draw(CHAT)
+        rows.append(chat(rng, category(d.intent), d.intent["id"], *exchange(d, False)))
     rng.shuffle(rows)
     originals = [
         qa_chat(rng, p["category"], p["q1"], p["a1"], f"paraphrase.{n}")
@@ -497,12 +511,11 @@ def build_alpaca(rng: random.Random, comp: Composer) -> list[Row]:
     return rows
 
 
-def build_sharegpt(rng: random.Random, comp: Composer) -> list[Row]:
-    """sharegpt.jsonl: 42 clean conversations (16 multi-turn) and 8 planted ones."""
+def build_sharegpt(rng: random.Random, comp: Composer, multi: list[Draw]) -> list[Row]:
+    """sharegpt.jsonl: 42 clean conversations (``multi`` are multi-turn) and 8 planted ones."""
     rows = []
-    for k in range(42):
-        d = comp.draw(SHAREGPT, follow=k < 16)
-        turns = exchange(d, k < 16, "human", "gpt")
+    for d in multi + [comp.draw(SHAREGPT) for _ in range(42 - len(multi))]:
+        turns = exchange(d, d in multi, "human", "gpt")
         rows.append(sharegpt(rng, category(d.intent), d.intent["id"], *turns))
     rng.shuffle(rows)
     r = tpl.REFUSAL_SHAREGPT
@@ -532,13 +545,13 @@ def build_sharegpt(rng: random.Random, comp: Composer) -> list[Row]:
     return rows
 
 
-def build_preference(rng: random.Random, comp: Composer) -> list[Row]:
-    """preference.jsonl: 28 clean prompt/chosen/rejected rows and 2 with PII."""
+def build_preference(rng: random.Random, comp: Composer, bad: list[Draw]) -> list[Row]:
+    """preference.jsonl: 28 clean prompt/chosen/rejected rows (``bad`` use the intent's own
+    weak answer) and 2 with PII."""
     rows = []
-    for k in range(28):
-        d = comp.draw(PREF, bad=k < 12)
+    for d in bad + [comp.draw(PREF) for _ in range(28 - len(bad))]:
         cat = category(d.intent)
-        rejected = d.intent["bad"] if k < 12 else rng.choice(tpl.BAD_ANSWERS[cat])
+        rejected = d.intent["bad"] if d in bad else rng.choice(tpl.BAD_ANSWERS[cat])
         data = {"prompt": d.question, "chosen": d.answer, "rejected": rejected, "category": cat}
         rows.append(Row(data, intent=d.intent["id"]))
     keys = ("prompt", "chosen", "rejected", "category")
@@ -592,11 +605,15 @@ def main() -> None:
     """Build every file, write it, then verify the result."""
     rng = random.Random(SEED)
     comp = Composer(rng)
+    # Multi-turn rows first: each follow-up exchange is used once, across both files.
+    chat_multi = [comp.draw(CHAT, follow=True) for _ in range(27)]
+    sharegpt_multi = [comp.draw(SHAREGPT, follow=True) for _ in range(12)]
+    pref_bad = [comp.draw(PREF, bad=True) for _ in range(12)]  # intents with a weak answer
     built = {
-        CHAT: build_chat(rng, comp),
+        CHAT: build_chat(rng, comp, chat_multi),
         ALPACA: build_alpaca(rng, comp),
-        SHAREGPT: build_sharegpt(rng, comp),
-        PREF: build_preference(rng, comp),
+        SHAREGPT: build_sharegpt(rng, comp, sharegpt_multi),
+        PREF: build_preference(rng, comp, pref_bad),
         FAQ: build_faq(rng, comp),
     }
     starts = {}

@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import orjson
+import polars as pl
 import pytest
 
 from curate.inspect import profile_file
@@ -70,6 +71,31 @@ def test_every_planted_problem_is_rejected_for_its_reason(sample_run):
         if record["reason"] == "dedup.semantic":
             cosine = float(record["detail"].rsplit("cosine ", 1)[1])
             assert cosine >= 0.92 and record["related_id"] in ids
+
+
+def planted_key(entry: dict, row: str = "row", line: str = "line") -> tuple[str, int]:
+    """(file name, JSON item or physical line) of a planted.json entry."""
+    return (entry["file"], entry[row] if entry["file"].endswith(".json") else entry[line])
+
+
+def test_planted_paraphrases_share_a_cluster_with_their_original(sample_run):
+    stage = sample_run.run_dir / "stages" / "04_semantic_dedup"
+    frames = [pl.read_parquet(stage / f"{part}.parquet") for part in ("kept", "rejected")]
+    rows = pl.concat([f.select("source_file", "source_line", "cluster_id") for f in frames])
+    cluster = {
+        (Path(r["source_file"]).name, r["source_line"]): r["cluster_id"]
+        for r in rows.iter_rows(named=True)
+    }
+    entries = planted()
+    paraphrases = [p for p in entries if p["problem"] == "paraphrase_duplicate"]
+    assert len(paraphrases) == 10
+    for p in paraphrases:
+        original = cluster[planted_key(p, "source_row", "source_line")]
+        assert original is not None and cluster[planted_key(p)] == original, p
+    faq = {cluster[planted_key(p)] for p in entries if p["problem"] == "popular_faq_paraphrase"}
+    assert len(faq) == 1 and None not in faq, "the eight FAQ variants are one cluster"
+    faq_kept = frames[0].filter(pl.col("cluster_id").is_in(list(faq)))
+    assert faq_kept.height == 1
 
 
 def test_sample_run_accounts_for_every_row_and_stratifies(sample_run):

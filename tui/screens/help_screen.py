@@ -15,7 +15,8 @@ OVERVIEW = """\
 ## Screens
 
 **Home** lists the workspace's runs. Highlight one to see its stages and kept lengths;
-**r** runs the pipeline, **b** (or enter) browses the run, **a** audits it.
+**r** runs the pipeline, **b** (or enter) browses the run, **a** audits it, **u** shows its
+near-duplicate clusters (runs with a semantic_dedup stage).
 
 **Browse** shows every kept and rejected example. Filter with the pickers and the search box
 (**/**); **k** force-keeps and **d** force-drops the highlighted example on every later run,
@@ -24,6 +25,11 @@ OVERVIEW = """\
 **Audit** reviews a seeded sample of the run's train split one example at a time:
 **p** pass, **f** fail (also force-drops it), **s** skip, **n** note, **←/→** move.
 Every key is saved at once; reopening resumes at the first unreviewed example.
+
+**Duplicates** lists the run's near-duplicate clusters, largest first. The chosen cluster's
+members show beside the kept one with their cosine to it: **k** keeps a dropped member as well,
+**x** splits a member out of its cluster, **c** withdraws that. Marks: K kept, S split out.
+Both take effect on the next run.
 
 **ctrl+p** opens the command palette, where every key below is also a command.
 """

@@ -17,12 +17,13 @@ from curate.run_view import RunSummary, length_histogram, list_runs
 from tui.formatting import run_totals, when
 from tui.screens.audit_screen import AuditScreen
 from tui.screens.browse_screen import BrowseScreen
+from tui.screens.duplicates_screen import DuplicatesScreen, has_semantic_dedup
 from tui.session import Session
 from tui.widgets.length_histogram import LengthHistogram
 from tui.widgets.stage_table import StageTable
 
 RUN_COLUMNS = ("run", "pipeline", "status", "updated", "input → train/eval/test/rejected")
-NEEDS_RUN = {"browse", "audit"}
+NEEDS_RUN = {"browse", "audit", "duplicates"}
 
 
 class HomeScreen(Screen[None]):
@@ -32,6 +33,7 @@ class HomeScreen(Screen[None]):
         Binding("r", "run", "Run pipeline"),
         Binding("b", "browse", "Browse"),
         Binding("a", "audit", "Audit"),
+        Binding("u", "duplicates", "Duplicates"),
         Binding("f5", "reload", "Reload"),
     ]
 
@@ -119,6 +121,8 @@ class HomeScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in NEEDS_RUN and self.selected is None:
             return None
+        if action == "duplicates" and not (self.selected and has_semantic_dedup(self.selected)):
+            return None
         return True
 
     def action_run(self) -> None:
@@ -131,6 +135,10 @@ class HomeScreen(Screen[None]):
     def action_audit(self) -> None:
         if self.selected is not None:
             self.app.push_screen(AuditScreen(self.session, self.selected))
+
+    def action_duplicates(self) -> None:
+        if self.selected is not None and has_semantic_dedup(self.selected):
+            self.app.push_screen(DuplicatesScreen(self.session, self.selected))
 
     def action_reload(self) -> None:
         self.reload_runs()

@@ -1,0 +1,180 @@
+"""Duplicates lists a run's near-duplicate clusters and records keep / split-out decisions."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+import pytest
+from textual.pilot import Pilot
+
+from curate.dedup.explain import semantic_stage_folder
+from curate.run_view import RunSummary, list_runs, load_examples
+from curate.runner import RunOutcome, run_pipeline
+from tests.tui.dedup_workspace import write_dedup_workspace
+from tests.tui.helpers import overrides_of, settle
+from tui.app import CurateApp
+from tui.screens import home_screen
+from tui.screens.duplicates_screen import DuplicatesScreen
+from tui.screens.home_screen import HomeScreen
+from tui.screens.text_prompt_screen import TextPromptScreen
+from tui.widgets.cluster_tables import ClusterTable, MemberTable
+
+SnapCompare = Callable[..., bool]
+PASSWORD_TWIN = "64681536fb4d8a6d"  # "How would I reset my password?", second in its cluster
+BOOTS_TWIN = "674233dd6631aa90"  # "Can I return boots that I've already worn outside?"
+
+
+@pytest.fixture(scope="module")
+def dedup_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The dedup workspace run once per module (loading the embedding model is the slow part)."""
+    root = write_dedup_workspace(tmp_path_factory.mktemp("dedup") / "ws")
+    run_pipeline(root / "pipeline.yaml")
+    return root
+
+
+@pytest.fixture
+def dedup_workspace(dedup_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the run workspace, so each test's decisions stay its own."""
+    return Path(shutil.copytree(dedup_template, tmp_path / "ws"))
+
+
+def semantic_rejections(run: RunOutcome) -> list[str]:
+    rejected = pl.read_parquet(semantic_stage_folder(run.run_dir) / "rejected.parquet")
+    return sorted(rejected["id"].to_list())
+
+
+def status_of(run: RunOutcome, example_id: str) -> list[str]:
+    frame = load_examples(run.run_dir).filter(pl.col("id") == example_id)
+    return frame["status"].to_list()
+
+
+async def open_duplicates(pilot: Pilot[None]) -> DuplicatesScreen:
+    await settle(pilot)
+    await pilot.press("u")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, DuplicatesScreen)
+    return screen
+
+
+async def answer_prompt(pilot: Pilot[None], reason: str) -> None:
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, TextPromptScreen)
+    await pilot.press(*reason, "enter")
+    await pilot.pause()
+
+
+@pytest.mark.anyio
+async def test_clusters_are_listed_largest_first(dedup_workspace: Path) -> None:
+    app = CurateApp(dedup_workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_duplicates(pilot)
+        clusters = screen.query_one(ClusterTable)
+        assert clusters.row_count == 3
+        assert [clusters.get_row_at(i)[1] for i in range(3)] == ["3", "2", "2"]
+        assert clusters.get_row_at(0)[3] == "How do I reset my password?"
+        members = screen.query_one(MemberTable)
+        assert [members.get_row_at(i)[1] for i in range(3)] == ["kept", "dropped", "dropped"]
+        assert screen.member is not None and screen.member["kept"] is False
+
+        await pilot.press("down")
+        await pilot.pause()
+        assert members.row_count == 2
+        assert screen.member is not None and screen.member["id"] == BOOTS_TWIN
+
+
+@pytest.mark.anyio
+async def test_split_out_member_survives_the_next_run(dedup_workspace: Path) -> None:
+    app = CurateApp(dedup_workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_duplicates(pilot)
+        await pilot.press("down")
+        await pilot.pause()
+        await pilot.press("x")
+        await answer_prompt(pilot, "different boots policy")
+        assert pilot.app.screen is screen
+        assert screen.query_one(MemberTable).get_row_at(1)[0] == "S"
+
+    override = overrides_of(dedup_workspace)[BOOTS_TWIN]
+    assert (override.action, override.reason, override.annotator) == (
+        "distinct",
+        "different boots policy",
+        "tester",
+    )
+    rerun = run_pipeline(dedup_workspace / "pipeline.yaml")
+    assert BOOTS_TWIN not in semantic_rejections(rerun)
+    assert status_of(rerun, BOOTS_TWIN) == ["kept"]
+
+
+@pytest.mark.anyio
+async def test_kept_member_survives_the_next_run(dedup_workspace: Path) -> None:
+    app = CurateApp(dedup_workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_duplicates(pilot)
+        await pilot.press("enter", "down")
+        await pilot.pause()
+        assert screen.member is not None and screen.member["id"] == PASSWORD_TWIN
+        await pilot.press("k")
+        await answer_prompt(pilot, "useful variant")
+        assert screen.query_one(MemberTable).get_row_at(2)[0] == "K"
+
+    assert overrides_of(dedup_workspace)[PASSWORD_TWIN].action == "keep"
+    rerun = run_pipeline(dedup_workspace / "pipeline.yaml")
+    assert status_of(rerun, PASSWORD_TWIN) == ["kept"]
+
+
+@pytest.mark.anyio
+async def test_clear_withdraws_the_decision(dedup_workspace: Path) -> None:
+    app = CurateApp(dedup_workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_duplicates(pilot)
+        await pilot.press("x")
+        await answer_prompt(pilot, "not the same")
+        assert screen.query_one(MemberTable).get_row_at(1)[0] == "S"
+        await pilot.press("c")
+        await pilot.pause()
+        assert screen.query_one(MemberTable).get_row_at(1)[0] == ""
+        await pilot.press("k")
+        await pilot.pause()
+        await pilot.press("escape")  # escape in the prompt cancels; nothing is saved
+        await pilot.pause()
+        assert pilot.app.screen is screen
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HomeScreen)
+    assert overrides_of(dedup_workspace) == {}
+
+
+@pytest.mark.anyio
+async def test_duplicates_key_needs_a_semantic_dedup_run(finished_run: RunOutcome) -> None:
+    app = CurateApp(finished_run.run_dir.parent.parent)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert pilot.app.screen.check_action("duplicates", ()) is None
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HomeScreen)
+
+
+def test_duplicates_screen_snapshot(
+    snap_compare: SnapCompare, dedup_workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fixed_runs(workspace: Path) -> list[RunSummary]:
+        return [
+            dataclasses.replace(run, run_id="dedup-run", updated_at="2025-01-01T12:00:00+00:00")
+            for run in list_runs(workspace)
+        ]
+
+    monkeypatch.setattr(home_screen, "list_runs", fixed_runs)
+
+    async def open_second_cluster(pilot: Pilot[None]) -> None:
+        await open_duplicates(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+
+    app = CurateApp(dedup_workspace)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=open_second_cluster)

@@ -1,0 +1,65 @@
+"""A run's near-duplicate clusters shaped for the Duplicates screen: one object per cluster."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+# What a standing override looks like in the member list: K keep, S split out, D drop.
+DECISION_MARKS = {"keep": "K", "distinct": "S", "drop": "D"}
+DECISION_LABELS = {"keep": "Kept as well", "distinct": "Split out", "drop": "Force-dropped"}
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """One cluster of two or more near-duplicates; ``members[0]`` is the kept one."""
+
+    cluster_id: str
+    members: list[dict[str, Any]]
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    @property
+    def lowest(self) -> float:
+        """The lowest cosine of any member to the kept member."""
+        return min(float(m["similarity"]) for m in self.members)
+
+    @property
+    def question(self) -> str:
+        return str(self.members[0].get("prompt") or "")
+
+
+def with_example_rows(
+    members: pl.DataFrame, examples: pl.DataFrame, earlier_stages: Sequence[str]
+) -> pl.DataFrame:
+    """``members`` with each member's row of the run (status, split, reason…) for the detail pane.
+
+    An id can also name copies that a stage before semantic_dedup rejected (exact duplicates);
+    those copies never reached the clusters, so they are left out of the match.
+    """
+    extra = [c for c in examples.columns if c not in members.columns or c == "id"]
+    if not examples.height or "id" not in examples.columns:
+        return members
+    earlier = list(earlier_stages)
+    candidates = (
+        examples.select(extra)
+        .filter(
+            pl.col("id").is_in(members["id"].implode())
+            & ~((pl.col("status") == "rejected") & pl.col("stage").is_in(earlier))
+        )
+        .unique("id", keep="first", maintain_order=True)
+    )
+    return members.join(candidates, on="id", how="left", maintain_order="left")
+
+
+def group_clusters(members: pl.DataFrame) -> list[Cluster]:
+    """Clusters in the order ``cluster_members`` gives them: largest first, kept member first."""
+    clusters: dict[str, list[dict[str, Any]]] = {}
+    for row in members.iter_rows(named=True):
+        clusters.setdefault(str(row["cluster_id"]), []).append(row)
+    return [Cluster(cluster_id, rows) for cluster_id, rows in clusters.items()]
