@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import time
@@ -52,6 +53,18 @@ class SilentReporter:
     def advance(self, amount: int) -> None: ...
     def stage_finished(self, entry: StageEntry) -> None: ...
     def note(self, message: str) -> None: ...
+
+
+class _StageProgress:
+    """Passes a stage's own progress to the reporter and counts it, so the bar ends at 100%."""
+
+    def __init__(self, reporter: Reporter) -> None:
+        self.reporter = reporter
+        self.done = 0
+
+    def __call__(self, rows: int) -> None:
+        self.done += rows
+        self.reporter.advance(rows)
 
 
 @dataclass
@@ -243,13 +256,14 @@ def _run_steps(
         else:
             assert kept is not None
             reporter.stage_started(index, step.name, kept.height)
-            result = step.run(kept, ctx)
+            progress = _StageProgress(reporter)
+            result = step.run(kept, dataclasses.replace(ctx, progress=progress))
             check_accounting(step.name, kept, result.kept, result.rejected)
             if step.rescuable:
                 result, rescued = rescue_kept(result, overrides)
                 if rescued:
                     result.metrics["rescued_by_override"] = rescued
-            reporter.advance(kept.height)
+            reporter.advance(max(kept.height - progress.done, 0))
             input_rows = kept.height
         kept = result.kept
         rejected = result.rejected.with_columns(stage=pl.lit(step.name))

@@ -141,6 +141,21 @@ def test_approximate_index_recall_against_exact_search():
     assert len(set(labels)) == len(vectors) - len(exact)
 
 
+def test_a_huge_template_cluster_stays_one_cluster_with_bounded_pairs():
+    rng = np.random.default_rng(3)
+    template = rng.normal(size=(1, 32)).astype(np.float32)
+    copies = template + 0.01 * rng.normal(size=(3000, 32)).astype(np.float32)
+    others = rng.normal(size=(500, 32)).astype(np.float32)
+    vectors = np.concatenate([copies, others])
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    i, j, sims = near_duplicate_pairs(vectors, 0.95, index="exact", max_neighbours=40)
+    assert len(i) <= 3000 * 40, "each vector keeps at most 40 neighbours, not 4.5M pairs"
+    assert sims.min() >= 0.95
+    labels = clusters_from_pairs(len(vectors), i, j)
+    assert len(set(labels[:3000])) == 1
+    assert len(set(labels[3000:])) == 500 and not set(labels[:3000]) & set(labels[3000:])
+
+
 def test_clusters_never_cross_splits_even_when_a_member_is_kept(tmp_path):
     data = rows() + [chat(q, a) for q, a in OTHERS]
     write_jsonl(tmp_path / "d.jsonl", data)

@@ -20,10 +20,13 @@ def near_duplicate_pairs(
     index: IndexKind = "auto",
     exact_limit: int = 50_000,
     k: int = 16,
+    max_neighbours: int = 256,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(i, j, similarity)`` for every pair i < j with cosine >= ``threshold``.
 
-    ``vectors`` must be L2-normalised float32, so inner product is cosine.
+    ``vectors`` must be L2-normalised float32, so inner product is cosine. Exact search keeps
+    each vector's ``max_neighbours`` closest matches: thousands of copies of one template would
+    otherwise make a quadratic number of pairs, and the cluster is as connected without them.
     """
     import faiss
 
@@ -33,10 +36,7 @@ def near_duplicate_pairs(
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=np.float32)
     if index == "exact" or (index == "auto" and n <= exact_limit):
-        flat = faiss.IndexFlatIP(dim)
-        flat.add(x)
-        limits, sims, ids = flat.range_search(x, threshold)
-        rows = np.repeat(np.arange(n), np.diff(limits.astype(np.int64)))
+        rows, ids, sims = _exact_pairs(x, threshold, max_neighbours)
     else:
         graph = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
         graph.hnsw.efConstruction = 80
@@ -53,6 +53,29 @@ def near_duplicate_pairs(
     sims = sims[rows != ids]
     _, first = np.unique(pairs, axis=1, return_index=True)
     return pairs[0, first], pairs[1, first], sims[first].astype(np.float32)
+
+
+def _exact_pairs(
+    x: np.ndarray, threshold: float, max_neighbours: int, block: int = 4096
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Range search a block of queries at a time, each query's matches capped by similarity."""
+    import faiss
+
+    flat = faiss.IndexFlatIP(x.shape[1])
+    flat.add(x)
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for start in range(0, len(x), block):
+        limits, sims, ids = flat.range_search(x[start : start + block], threshold)
+        counts = np.diff(limits.astype(np.int64))
+        rows = np.repeat(np.arange(start, start + len(counts)), counts)
+        if counts.max(initial=0) > max_neighbours:
+            # within each query, order by descending similarity and keep the first ones
+            order = np.lexsort((-sims, rows))
+            rank = np.arange(len(rows)) - np.repeat(limits[:-1].astype(np.int64), counts)
+            keep = order[rank < max_neighbours]
+            rows, sims, ids = rows[keep], sims[keep], ids[keep]
+        found.append((rows, ids, sims))
+    return tuple(np.concatenate(parts) for parts in zip(*found, strict=True))  # type: ignore[return-value]
 
 
 def clusters_from_pairs(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:

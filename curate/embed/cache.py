@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +16,10 @@ import numpy as np
 import polars as pl
 
 from curate.io.atomic import atomic_path
+
+
+def _ignore(_: int) -> None:
+    return None
 
 
 def text_key(text: str) -> str:
@@ -38,9 +43,22 @@ class EmbeddingCache:
         return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
 
     def get_or_embed(
-        self, texts: list[str], embed: Callable[[list[str]], np.ndarray], dim: int
+        self,
+        texts: list[str],
+        embed: Callable[[list[str]], np.ndarray],
+        dim: int,
+        *,
+        progress: Callable[[int], None] = _ignore,
+        chunk: int = 1024,
+        flush_rows: int = 32_768,
+        flush_seconds: float = 30.0,
     ) -> tuple[np.ndarray, int]:
-        """Vectors for ``texts`` in order, and how many had to be embedded now."""
+        """Vectors for ``texts`` in order, and how many had to be embedded now.
+
+        Missing texts are embedded ``chunk`` at a time; finished vectors are written as a shard
+        every ``flush_rows`` rows or ``flush_seconds``, so a killed run loses at most that much.
+        ``progress`` hears how many of ``texts`` are done, cached ones first.
+        """
         keys = [text_key(t) for t in texts]
         wanted = pl.DataFrame({"key": keys}, schema={"key": pl.String}).with_row_index("at")
         found = wanted.join(self._index().unique("key"), on="key", how="left")
@@ -48,13 +66,28 @@ class EmbeddingCache:
         for (shard,), group in found.filter(pl.col("shard").is_not_null()).group_by("shard"):
             vectors = np.load(self.folder / f"{shard}.npy", mmap_mode="r")
             out[group["at"].to_numpy()] = vectors[group["pos"].to_numpy()]
-        missing = found.filter(pl.col("shard").is_null()).unique("key", maintain_order=True)
-        if missing.height:
-            fresh = embed([texts[i] for i in missing["at"].to_list()])
-            self._append(missing["key"].to_list(), fresh)
-            lookup = dict(zip(missing["key"].to_list(), range(missing.height), strict=True))
-            rows = found.filter(pl.col("shard").is_null())
-            out[rows["at"].to_numpy()] = fresh[[lookup[k] for k in rows["key"].to_list()]]
+        if cached := int(found["shard"].is_not_null().sum()):
+            progress(cached)
+        todo = found.filter(pl.col("shard").is_null())
+        missing = todo.unique("key", keep="first", maintain_order=True)
+        copies = missing.join(todo.group_by("key").len(), on="key", maintain_order="left")["len"]
+        first_at = missing["at"].to_numpy()
+        pending: list[int] = []  # positions in ``missing`` embedded but not yet on disk
+        last_flush = time.monotonic()
+        for start in range(0, missing.height, chunk):
+            at = first_at[start : start + chunk]
+            out[at] = embed([texts[i] for i in at])
+            pending.extend(range(start, start + len(at)))
+            if len(pending) >= flush_rows or time.monotonic() - last_flush >= flush_seconds:
+                self._append(missing["key"].gather(pending).to_list(), out[first_at[pending]])
+                pending, last_flush = [], time.monotonic()
+            progress(int(copies.slice(start, len(at)).sum()))
+        if pending:
+            self._append(missing["key"].gather(pending).to_list(), out[first_at[pending]])
+        repeats = todo.join(missing.select("key", first=pl.col("at")), on="key")
+        repeats = repeats.filter(pl.col("at") != pl.col("first"))
+        if repeats.height:
+            out[repeats["at"].to_numpy()] = out[repeats["first"].to_numpy()]
         return out, missing.height
 
     def _append(self, keys: list[str], vectors: np.ndarray) -> None:

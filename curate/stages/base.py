@@ -17,7 +17,7 @@ Metric = float | int | str
 REJECTION_FIELDS = ("reason", "detail", "related_id")
 
 
-def _ignore(_: str) -> None:
+def _ignore(_: object) -> None:
     return None
 
 
@@ -28,6 +28,7 @@ class RunContext:
     run_dir: Path
     workspace: Path
     log: Callable[[str], None] = _ignore
+    progress: Callable[[int], None] = _ignore  # advances the stage's bar by n rows done
     decisions: DecisionStore | None = None
     pipeline: str = "pipeline"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -53,7 +54,12 @@ class SemanticDedup:
     def __init__(self, config: SemanticDedupConfig) -> None:
         self.config = config
 
-    def embed(self, batch: pl.DataFrame, workspace: Path) -> tuple[np.ndarray, int]:
+    def embed(
+        self,
+        batch: pl.DataFrame,
+        workspace: Path,
+        progress: Callable[[int], None] | None = None,
+    ) -> tuple[np.ndarray, int]:
         """Vectors of the batch's texts, through the workspace's embedding cache."""
         from curate.embed import EmbeddingCache, load_encoder
 
@@ -61,14 +67,17 @@ class SemanticDedup:
         texts = batch.select(role_text_expr(TEXT_ROLES[cfg.text])).to_series().to_list()
         encoder = load_encoder(cfg.model, batch_size=cfg.batch_size)
         cache = EmbeddingCache(workspace / "cache" / "embeddings", encoder.model_id)
-        return cache.get_or_embed(texts, encoder.encode, encoder.dim)
+        chunk = 16 * cfg.batch_size  # a progress step, and at most this much lost if killed
+        return cache.get_or_embed(
+            texts, encoder.encode, encoder.dim, progress=progress or (lambda _: None), chunk=chunk
+        )
 
     def run(self, batch: pl.DataFrame, ctx: RunContext) -> StageResult:
         from curate.dedup.neighbours import clusters_from_pairs, near_duplicate_pairs
 
         cfg = self.config
         frame = batch.sort("row")
-        vectors, embedded = self.embed(frame, ctx.workspace)
+        vectors, embedded = self.embed(frame, ctx.workspace, ctx.progress)
         i, j, _ = near_duplicate_pairs(
             vectors, cfg.threshold, index=cfg.index, exact_limit=cfg.exact_limit
         )
