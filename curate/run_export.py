@@ -28,7 +28,6 @@ from curate.manifest import (
 from curate.pipeline import Pipeline
 from curate.report import render_report
 from curate.stages import StageConfig
-from curate.stages.semantic_dedup import SemanticDedupConfig
 from curate.stages.split import SPLITS, SplitConfig
 
 if TYPE_CHECKING:
@@ -50,7 +49,6 @@ def export_and_record(
     kept: pl.DataFrame,
     rejected: pl.DataFrame,
     reporter: Reporter,
-    workspace: Path,
 ) -> Manifest:
     """Write ``export/`` atomically, check that every input row is accounted for, then the
     manifest (last, so that a manifest means a finished run)."""
@@ -59,11 +57,6 @@ def export_and_record(
     cfg = pipeline.export
     reporter.stage_started(len(entries), "export", kept.height)
     started = time.perf_counter()
-    for config in stages:
-        if isinstance(config, SemanticDedupConfig):
-            from curate.dedup.leakage import assert_no_semantic_leaks
-
-            assert_no_semantic_leaks(kept, config, workspace)
     with atomic_dir(run_dir / "export") as tmp:
         result = export_run(
             kept,

@@ -32,6 +32,7 @@ from curate.run_store import (
 )
 from curate.stages import RunContext, StageConfig, StageResult
 from curate.stages.overrides import ApplyOverrides, rescue_kept
+from curate.stages.semantic_dedup import SemanticDedupConfig
 from curate.stages.split import SplitConfig
 
 __all__ = ["AccountingError", "Reporter", "RunOutcome", "SilentReporter", "run_pipeline"]
@@ -162,6 +163,9 @@ def run_pipeline(
             log=reporter.note,
             decisions=store,
             pipeline=pipeline.name,
+            near_duplicates=next(
+                (s for s in reversed(stages) if isinstance(s, SemanticDedupConfig)), None
+            ),
         )
         try:
             entries, kept, rejected = _run_steps(
@@ -178,7 +182,6 @@ def run_pipeline(
                 kept,
                 rejected,
                 reporter,
-                workspace,
             )
         except CurateError as exc:
             store.record_run(run_id, run_dir, pipeline.name, "stopped", str(exc).splitlines()[0])
@@ -263,7 +266,8 @@ def _run_steps(
                 result, rescued = rescue_kept(result, overrides)
                 if rescued:
                     result.metrics["rescued_by_override"] = rescued
-            reporter.advance(max(kept.height - progress.done, 0))
+            if kept.height > progress.done:
+                reporter.advance(kept.height - progress.done)
             input_rows = kept.height
         kept = result.kept
         rejected = result.rejected.with_columns(stage=pl.lit(step.name))

@@ -11,7 +11,7 @@ from tests.conftest import chat, write_jsonl
 
 TOPICS = ["tent", "stove", "headlamp", "kayak", "boots", "jacket", "filter", "watch"]
 QUESTIONS = [
-    f"Question {n}: how do I care for my {TOPICS[n % 8]} after trip {n}?" for n in range(40)
+    f"Question {n}: how do I care for my {TOPICS[n % 8]} after trip {n}?" for n in range(150)
 ]
 
 
@@ -87,6 +87,6 @@ def test_the_run_bar_follows_embedding_progress(tmp_path):
     run_pipeline(tmp_path / "pipeline.yaml", reporter=Recorder())
     start = events.index(("semantic_dedup", len(QUESTIONS)))
     steps = events[start + 1 : events.index(("finished", 0), start)]
-    amounts = [amount for name, amount in steps if name == "advance"]
+    amounts = [amount for name, amount in steps if name == "advance" and amount]
     assert len(amounts) >= 2, "embedding progress arrives in more than one step"
     assert sum(amounts) == len(QUESTIONS)

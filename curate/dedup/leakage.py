@@ -1,5 +1,11 @@
 """The semantic part of the leakage proof: no eval or test example has a train neighbour at or
-above the near-duplicate threshold."""
+above the near-duplicate threshold.
+
+Dedup links pairs through a bounded neighbour list (and, past ``exact_limit``, an approximate
+index), so a near-duplicate pair can escape its cluster. Split therefore runs
+``pull_leaks_into_train``: an exact search of every held-out example against train, which
+moves each leaking example's group into train until none is left, and so proves the result.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +14,42 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from curate.errors import LeakageError
 from curate.stages.semantic_dedup import SemanticDedupConfig
+
+
+def pull_leaks_into_train(
+    kept: pl.DataFrame, config: SemanticDedupConfig, workspace: Path, group: str
+) -> tuple[pl.DataFrame, int]:
+    """``kept`` with each held-out group that has a train neighbour at or above the threshold
+    moved into train (repeated until no held-out example has one), and how many rows moved.
+
+    Every held-out example is compared with every train example exactly: first with the
+    train split as assigned, then with each batch of rows moved into it.
+    """
+    import faiss
+
+    frame = kept.sort("row")
+    vectors, _ = config.build().embed(frame, workspace)
+    split = frame["split"].to_numpy().astype(object)
+    groups = frame[group].to_numpy()
+    joining = np.flatnonzero(split == "train")
+    moved = 0
+    while len(joining):
+        held = np.flatnonzero(split != "train")
+        if not len(held):
+            break
+        index = faiss.IndexFlatIP(vectors.shape[1])
+        index.add(np.ascontiguousarray(vectors[joining]))
+        sims, _ = index.search(np.ascontiguousarray(vectors[held]), 1)
+        leaking = held[sims[:, 0] >= config.threshold]
+        joining = np.flatnonzero(np.isin(groups, groups[leaking]) & (split != "train"))
+        split[joining] = "train"
+        moved += len(joining)
+    if not moved:
+        return kept, 0
+    fixed = frame.select("row", _split=pl.Series(split.astype(str)))
+    out = kept.join(fixed, on="row", how="left", maintain_order="left")
+    return out.with_columns(split=pl.col("_split")).drop("_split"), moved
 
 
 def semantic_leaks(
@@ -37,15 +77,3 @@ def semantic_leaks(
             f"at cosine {sims[position, 0]:.3f}"
         )
     return problems
-
-
-def assert_no_semantic_leaks(
-    kept: pl.DataFrame, config: SemanticDedupConfig, workspace: Path
-) -> None:
-    """Raise LeakageError naming the examples when a held-out example has a train twin."""
-    problems = semantic_leaks(kept, config, workspace)
-    if problems:
-        raise LeakageError(
-            "semantic split leakage: " + "; ".join(problems),
-            hint="an approximate index may have missed a pair: set `index: exact`",
-        )

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
     from curate.decisions import DecisionStore
+    from curate.stages.semantic_dedup import SemanticDedupConfig
 
 Metric = float | int | str
 REJECTION_FIELDS = ("reason", "detail", "related_id")
@@ -31,6 +32,8 @@ class RunContext:
     progress: Callable[[int], None] = _ignore  # advances the stage's bar by n rows done
     decisions: DecisionStore | None = None
     pipeline: str = "pipeline"
+    # the pipeline's semantic_dedup settings: split keeps near-duplicates on one side with them
+    near_duplicates: SemanticDedupConfig | None = None
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""semantic_dedup: paraphrases and near-duplicates by embedding similarity, one kept per cluster."""
+"""semantic_dedup: paraphrases and near-duplicates by embedding similarity, each drop explained."""
 
 from __future__ import annotations
 
@@ -19,9 +19,21 @@ TEXT_ROLES: dict[str, tuple[str, ...]] = {
     "both": ("user", "assistant"),
 }
 
+HELPER_COLUMNS = (
+    "_cluster",
+    "_pos",
+    "_size",
+    "_rank",
+    "_rep",
+    "_dropped",
+    "_twin_id",
+    "_twin_source",
+)
+
 
 class SemanticDedupConfig(StageConfig):
-    """Embed each example, link pairs at or above ``threshold`` cosine, keep one per cluster."""
+    """Embed each example, link pairs at or above ``threshold`` cosine, drop each example that
+    is that close to one kept before it (best first, by ``keep``); a cluster is a split group."""
 
     stage: Literal["semantic_dedup"] = "semantic_dedup"
     model: str | None = Field(
@@ -67,50 +79,57 @@ class SemanticDedup:
         texts = batch.select(role_text_expr(TEXT_ROLES[cfg.text])).to_series().to_list()
         encoder = load_encoder(cfg.model, batch_size=cfg.batch_size)
         cache = EmbeddingCache(workspace / "cache" / "embeddings", encoder.model_id)
-        chunk = 16 * cfg.batch_size  # a progress step, and at most this much lost if killed
+        chunk = 64 * cfg.batch_size  # a progress step; length-sorted batching works within it
         return cache.get_or_embed(
             texts, encoder.encode, encoder.dim, progress=progress or (lambda _: None), chunk=chunk
         )
 
     def run(self, batch: pl.DataFrame, ctx: RunContext) -> StageResult:
-        from curate.dedup.neighbours import clusters_from_pairs, near_duplicate_pairs
+        from curate.dedup.neighbours import (
+            clusters_from_pairs,
+            direct_duplicates,
+            near_duplicate_pairs,
+        )
 
         cfg = self.config
         frame = batch.sort("row")
         vectors, embedded = self.embed(frame, ctx.workspace, ctx.progress)
-        i, j, _ = near_duplicate_pairs(
+        i, j, sims = near_duplicate_pairs(
             vectors, cfg.threshold, index=cfg.index, exact_limit=cfg.exact_limit
         )
-        i, j = self._without_distinct(frame, i, j, ctx)
+        i, j, sims = self._without_distinct(frame, i, j, sims, ctx)
         labels = clusters_from_pairs(frame.height, i, j)
         frame = frame.with_columns(
             _cluster=pl.Series(labels, dtype=pl.Int64), _pos=pl.int_range(pl.len())
         )
         frame = frame.with_columns(_size=pl.len().over("_cluster"), _rank=self._rank_expr())
-        keeper = pl.col("_pos").sort_by("_rank", "row").first().over("_cluster")
-        frame = frame.with_columns(_keeper=keeper)
-        keeper_pos = frame["_keeper"].to_numpy()
-        similarity = np.einsum("ij,ij->i", vectors, vectors[keeper_pos]).round(4)
-        keeper_id = pl.col("id").sort_by("_rank", "row").first().over("_cluster")
-        keeper_source = pl.col("source").sort_by("_rank", "row").first().over("_cluster")
+        representative = pl.col("_pos").sort_by("_rank", "row").first().over("_cluster")
+        frame = frame.with_columns(_rep=representative)
+        preference = frame.sort("_rank", "row")["_pos"].to_numpy()
+        duplicate_of, cosine = direct_duplicates(preference, i, j, sims)
+        # kept rows: cosine to their cluster's representative; drops: to the row they repeat
+        to_rep = np.einsum("ij,ij->i", vectors, vectors[frame["_rep"].to_numpy()])
+        similarity = np.where(duplicate_of >= 0, cosine, to_rep).round(4)
+        twin = np.where(duplicate_of >= 0, duplicate_of, frame["_pos"].to_numpy())
+        rep_id = pl.col("id").sort_by("_rank", "row").first().over("_cluster")
         frame = frame.with_columns(
             similarity=pl.Series(similarity, dtype=pl.Float32),
-            cluster_id=pl.when(pl.col("_size") > 1).then(keeper_id),
+            cluster_id=pl.when(pl.col("_size") > 1).then(rep_id),
             cluster_size=pl.col("_size").cast(pl.Int32),
-            _keeper_source=keeper_source,
+            _dropped=pl.Series(duplicate_of >= 0),
+            _twin_id=frame["id"].gather(twin),
+            _twin_source=frame["source"].gather(twin),
         )
-        dropped = pl.col("_pos") != pl.col("_keeper")
-        reason = pl.when(dropped).then(pl.lit("dedup.semantic"))
+        reason = pl.when(pl.col("_dropped")).then(pl.lit("dedup.semantic"))
         detail = pl.format(
             "{}: near-duplicate of {} (id {}), cosine {}",
             pl.col("source"),
-            pl.col("_keeper_source"),
-            pl.col("cluster_id"),
+            pl.col("_twin_source"),
+            pl.col("_twin_id"),
             pl.col("similarity").round(3),
         )
-        kept, rejected = partition(frame, reason, detail, pl.col("cluster_id"))
-        helpers = ["_cluster", "_pos", "_size", "_rank", "_keeper", "_keeper_source"]
-        kept, rejected = kept.drop(helpers), rejected.drop(helpers)
+        kept, rejected = partition(frame, reason, detail, pl.col("_twin_id"))
+        kept, rejected = kept.drop(*HELPER_COLUMNS), rejected.drop(*HELPER_COLUMNS)
         clusters = frame.filter(pl.col("_size") > 1)["_cluster"].n_unique()
         metrics = {
             "pairs": len(i),
@@ -124,17 +143,17 @@ class SemanticDedup:
 
     @staticmethod
     def _without_distinct(
-        frame: pl.DataFrame, i: np.ndarray, j: np.ndarray, ctx: RunContext
-    ) -> tuple[np.ndarray, np.ndarray]:
+        frame: pl.DataFrame, i: np.ndarray, j: np.ndarray, sims: np.ndarray, ctx: RunContext
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Drop the links of examples a person marked distinct (a split cluster)."""
         if ctx.decisions is None or len(i) == 0:
-            return i, j
+            return i, j, sims
         distinct = {k for k, v in ctx.decisions.overrides().items() if v.action == "distinct"}
         if not distinct:
-            return i, j
+            return i, j, sims
         marked = frame["id"].is_in(list(distinct)).to_numpy()
         linked = ~(marked[i] | marked[j])
-        return i[linked], j[linked]
+        return i[linked], j[linked], sims[linked]
 
     def _rank_expr(self) -> pl.Expr:
         """Lower ranks first: the kept member of a cluster has the lowest (then the first row)."""

@@ -98,12 +98,20 @@ class Split:
             .select("_group", "split")
         )
         kept = frame.join(assigned, on="_group", how="left", maintain_order="left")
+        moved = 0
+        if ctx.near_duplicates is not None and kept.height:
+            from curate.dedup.leakage import pull_leaks_into_train
+
+            kept, moved = pull_leaks_into_train(kept, ctx.near_duplicates, ctx.workspace, "_group")
+            if moved:
+                ctx.log(f"split: moved {moved} near-duplicates of train examples into train")
         assert_no_leakage(kept, group, text_key="_key")
         kept = kept.drop("_key", "_group")
         sizes = dict(kept.group_by("split").len().iter_rows())
         metrics: dict[str, int | float | str] = {s: int(sizes.get(s, 0)) for s in SPLITS}
         metrics["groups"] = groups.height
         metrics["leaks"] = 0
+        metrics["moved_to_train"] = moved
         return StageResult(kept, no_rejections(batch), metrics)
 
 
