@@ -87,6 +87,45 @@ MIGRATIONS: list[str] = [
     ALTER TABLE overrides_v2 RENAME TO overrides;
     CREATE INDEX overrides_example ON overrides (example_id, seq);
     """,
+    # v3: the LLM call cache (judge, teacher): one row per answered call, keyed by provider,
+    # model, prompt hash and params, so a rerun pays nothing; and open Message Batches, so a
+    # killed run picks its batch up again instead of paying for a second one.
+    """
+    CREATE TABLE llm_calls (
+        cache_key TEXT PRIMARY KEY,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        cost_usd REAL NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE llm_batches (
+        batch_id TEXT PRIMARY KEY,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        requests_hash TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX llm_batches_requests ON llm_batches (requests_hash, status);
+    """,
+    # v4: PII span decisions: a person marks a text in an example as not PII, or as a missed
+    # entity; the pii stage applies the latest standing verdict per (example, text) every run.
+    """
+    CREATE TABLE pii_decisions (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        example_id TEXT NOT NULL,
+        text TEXT NOT NULL,
+        verdict TEXT NOT NULL CHECK (verdict IN ('not_pii', 'pii', 'clear')),
+        entity TEXT,
+        note TEXT NOT NULL DEFAULT '',
+        annotator TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX pii_decisions_key ON pii_decisions (example_id, text, seq);
+    """,
 ]
 
 
@@ -181,6 +220,12 @@ class DecisionStore:
         digest = hashlib.sha256()
         for example_id, item in self.overrides().items():
             digest.update(f"{example_id}\0{item.action}\n".encode())
+        # PII span decisions change what the pii stage keeps and writes, so they count too
+        # (nothing is added while there are none, which keeps older fingerprints valid).
+        for row in self._db.execute(
+            "SELECT example_id, text, verdict, entity FROM pii_decisions ORDER BY seq"
+        ):
+            digest.update("\0".join(map(str, row)).encode() + b"\n")
         return digest.hexdigest()[:16]
 
     # runs index --------------------------------------------------------------------------

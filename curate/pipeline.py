@@ -7,9 +7,12 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from curate.errors import PipelineError
 from curate.formats.convert import Format
+from curate.llm.independence import teacher_judges_itself
+from curate.llm.privacy import unredacted_llm_stage
 from curate.stages import STAGE_CONFIGS, StageSpec
 
 
@@ -65,6 +68,18 @@ class Pipeline(_Strict):
                 item = {"stage": tag, **(options or {})}
             expanded.append(item)
         return expanded
+
+    @field_validator("stages", mode="after")
+    @classmethod
+    def _llm_stage_rules(cls, value: list[Any]) -> list[Any]:
+        """LLM stages see redacted text, and a teacher never judges its own answers."""
+        problem = unredacted_llm_stage(value)
+        if problem:
+            raise PydanticCustomError("unredacted_llm_stage", problem)
+        problem = teacher_judges_itself(value)
+        if problem:
+            raise PydanticCustomError("teacher_judges_itself", problem)
+        return value
 
 
 def load_pipeline(path: Path) -> Pipeline:

@@ -25,11 +25,19 @@ REASONS: dict[str, str] = {
     "dedup.normalized": "Same text as an earlier example once case, space and punctuation fold.",
     # semantic_dedup
     "dedup.semantic": "A near-duplicate (embedding cosine at or above the threshold) was kept.",
+    # pii
+    "pii.dropped": "The example holds PII of a type whose action is drop; detail says where.",
     # quality
     "quality.too_short": "An assistant turn is shorter than the minimum.",
     "quality.too_long": "An assistant turn is longer than the maximum.",
     "quality.example_too_short": "The whole example is shorter than the minimum.",
     "quality.example_too_long": "The whole example is longer than the maximum.",
+    # judge
+    "judge.bad": "The LLM judge's verdict is BAD; its scores and rationale are in the detail.",
+    "judge.low_score": "The judge said GOOD, but a score is below min_score or min_mean_score.",
+    "judge.error": "The API refused the judge request, or its answers stayed malformed.",
+    # distill
+    "distill.error": "The API refused the teacher request, or its answers stayed malformed.",
     # human decisions
     "override.drop": "A person force-dropped the example, in the TUI or by failing it in an audit.",
     # export

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import orjson
 import polars as pl
 
 from curate.manifest import Manifest
@@ -47,6 +48,7 @@ def render_report(
             f"{stage.seconds:.2f} | {note} |"
         )
     out += _reasons_section(rejected, examples_per_reason)
+    out += _pii_section(manifest)
     out += _split_section(manifest)
     return "\n".join(out) + "\n"
 
@@ -64,6 +66,31 @@ def _reasons_section(rejected: pl.DataFrame, per_reason: int) -> list[str]:
     for (reason,), group in rejected.sort("row").group_by("reason", maintain_order=True):
         for detail in group["detail"].head(per_reason):
             out.append(f"- `{reason}`: {_one_line(detail)}")
+    return out
+
+
+def _pii_section(manifest: Manifest) -> list[str]:
+    """Findings per entity type and action, with masked examples, from the pii stage."""
+    stage = next((s for s in manifest.stages if s.name == "pii"), None)
+    if stage is None:
+        return []
+    m = stage.metrics
+    out = [
+        "",
+        "## PII",
+        "",
+        f"{m.get('findings', 0)} findings in {m.get('examples_with_pii', 0)} examples; "
+        f"{m.get('dropped', 0)} dropped, {m.get('flagged_examples', 0)} flagged for review, "
+        f"{m.get('human_decisions_applied', 0)} spans decided by a person.",
+        "",
+        "| entity | found |",
+        "|---|---:|",
+    ]
+    out += [f"| {k[6:]} | {v} |" for k, v in m.items() if k.startswith("found.")]
+    actions = ", ".join(f"{k[7:]} {v}" for k, v in m.items() if k.startswith("action."))
+    out += ["", f"Actions: {actions or 'none'}.", "", "Examples (every finding masked):", ""]
+    for entity, shown in orjson.loads(str(m.get("examples", "{}"))).items():
+        out += [f"- `{entity}`: {_one_line(s)}" for s in shown]
     return out
 
 

@@ -118,7 +118,7 @@ def test_an_old_database_is_migrated_with_its_decisions(tmp_path):
     old.commit()
     old.close()
     with DecisionStore(tmp_path) as store:
-        assert store.schema_version == len(MIGRATIONS) == 2
+        assert store.schema_version == len(MIGRATIONS) >= 2
         assert store.overrides()["kept-before"].annotator == "eve"
         store.set_override("twin", "distinct", "not the same question")
         assert store.overrides()["twin"].action == "distinct"

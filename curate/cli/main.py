@@ -206,9 +206,11 @@ def tui(
 def _register_decision_commands() -> None:
     from curate.cli.audit_commands import audit_app, override
     from curate.cli.dedup_commands import dedup_app
+    from curate.cli.pii_commands import pii_app
 
     app.add_typer(audit_app, name="audit")
     app.add_typer(dedup_app, name="dedup")
+    app.add_typer(pii_app, name="pii")
     app.command()(override)
 
 

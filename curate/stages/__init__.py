@@ -8,7 +8,10 @@ from pydantic import Field
 
 from curate.stages.audit_gate import AuditGateConfig
 from curate.stages.base import RunContext, Stage, StageConfig, StageResult
+from curate.stages.distill import DistillConfig
 from curate.stages.exact_dedup import ExactDedupConfig
+from curate.stages.judge import JudgeConfig
+from curate.stages.pii import PiiConfig
 from curate.stages.quality import QualityConfig
 from curate.stages.semantic_dedup import SemanticDedupConfig
 from curate.stages.split import SplitConfig
@@ -18,9 +21,12 @@ StageSpec = Annotated[
     ValidateConfig
     | ExactDedupConfig
     | SemanticDedupConfig
+    | PiiConfig
     | QualityConfig
     | SplitConfig
-    | AuditGateConfig,
+    | AuditGateConfig
+    | JudgeConfig
+    | DistillConfig,
     Field(discriminator="stage"),
 ]
 STAGE_CONFIGS: dict[str, type[StageConfig]] = {
@@ -29,9 +35,12 @@ STAGE_CONFIGS: dict[str, type[StageConfig]] = {
         ValidateConfig,
         ExactDedupConfig,
         SemanticDedupConfig,
+        PiiConfig,
         QualityConfig,
         SplitConfig,
         AuditGateConfig,
+        JudgeConfig,
+        DistillConfig,
     )
 }
 

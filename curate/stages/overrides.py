@@ -12,7 +12,7 @@ from curate.decisions import Override
 from curate.stages.base import RunContext, StageResult, partition
 
 # A person may overrule these checks; schema and parse failures cannot be trained on at all.
-RESCUABLE = ("dedup.", "quality.", "judge.", "pii.", "audit.")
+RESCUABLE = ("dedup.", "quality.", "judge.", "distill.", "pii.", "audit.")
 
 
 class ApplyOverrides:

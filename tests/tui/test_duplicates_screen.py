@@ -154,7 +154,7 @@ async def test_duplicates_key_needs_a_semantic_dedup_run(finished_run: RunOutcom
     app = CurateApp(finished_run.run_dir.parent.parent)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        assert pilot.app.screen.check_action("duplicates", ()) is None
+        assert pilot.app.screen.check_action("duplicates", ()) is False
         await pilot.press("u")
         await settle(pilot)
         assert isinstance(pilot.app.screen, HomeScreen)

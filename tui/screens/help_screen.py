@@ -16,7 +16,8 @@ OVERVIEW = """\
 
 **Home** lists the workspace's runs. Highlight one to see its stages and kept lengths;
 **r** runs the pipeline, **b** (or enter) browses the run, **a** audits it, **u** shows its
-near-duplicate clusters (runs with a semantic_dedup stage).
+near-duplicate clusters (runs with a semantic_dedup stage), **j** its judge verdicts (runs
+with a judge stage), **i** its PII findings (runs with a pii stage).
 
 **Browse** shows every kept and rejected example. Filter with the pickers and the search box
 (**/**); **k** force-keeps and **d** force-drops the highlighted example on every later run,
@@ -30,6 +31,18 @@ Every key is saved at once; reopening resumes at the first unreviewed example.
 members show beside the kept one with their cosine to it: **k** keeps a dropped member as well,
 **x** splits a member out of its cluster, **c** withdraws that. Marks: K kept, S split out.
 Both take effect on the next run.
+
+**Judge** lists the LLM judge's verdicts, most doubtful first: failed calls, then verdicts
+whose mean score sits furthest on the wrong side of 3 (a GOOD with low scores, a BAD with
+high ones). The highlighted example shows its scores per criterion, rationale and turns.
+**k** force-keeps it (overrules a BAD), **d** force-drops it (overrules a GOOD), **c**
+withdraws that; each asks for a reason. Marks: K force-kept, D force-dropped.
+
+**PII** lists the examples the pii stage found personal data in, most findings first
+(pick an entity type with **t**). The original text shows every span in its type's colour.
+**n** says the highlighted span is not PII, **a** adds a span the scan missed (its exact
+text, then its type), **c** withdraws the decision. Marks: N not PII, P marked PII, M an
+example with decisions. Decisions are saved at once and applied by the next run.
 
 **ctrl+p** opens the command palette, where every key below is also a command.
 """

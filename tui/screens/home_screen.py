@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import ClassVar
 
 import polars as pl
@@ -15,15 +16,24 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from curate.run_view import RunSummary, length_histogram, list_runs
 from tui.formatting import run_totals, when
+from tui.judge_verdicts import has_judge
+from tui.pii_review import has_pii
 from tui.screens.audit_screen import AuditScreen
 from tui.screens.browse_screen import BrowseScreen
 from tui.screens.duplicates_screen import DuplicatesScreen, has_semantic_dedup
+from tui.screens.judge_screen import JudgeScreen
+from tui.screens.pii_screen import PiiScreen
 from tui.session import Session
 from tui.widgets.length_histogram import LengthHistogram
 from tui.widgets.stage_table import StageTable
 
 RUN_COLUMNS = ("run", "pipeline", "status", "updated", "input → train/eval/test/rejected")
-NEEDS_RUN = {"browse", "audit", "duplicates"}
+STAGE_SCREENS: dict[str, Callable[[RunSummary], bool]] = {
+    "duplicates": has_semantic_dedup,
+    "judge": has_judge,
+    "pii": has_pii,
+}
+NEEDS_RUN = {"browse", "audit", "duplicates", "judge", "pii"}
 
 
 class HomeScreen(Screen[None]):
@@ -34,6 +44,8 @@ class HomeScreen(Screen[None]):
         Binding("b", "browse", "Browse"),
         Binding("a", "audit", "Audit"),
         Binding("u", "duplicates", "Duplicates"),
+        Binding("j", "judge", "Judge"),
+        Binding("i", "pii", "PII"),
         Binding("f5", "reload", "Reload"),
     ]
 
@@ -121,8 +133,10 @@ class HomeScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in NEEDS_RUN and self.selected is None:
             return None
-        if action == "duplicates" and not (self.selected and has_semantic_dedup(self.selected)):
-            return None
+        # A screen for a stage the run did not have is hidden, which keeps the footer short.
+        has_stage = STAGE_SCREENS.get(action)
+        if has_stage is not None:
+            return self.selected is not None and has_stage(self.selected)
         return True
 
     def action_run(self) -> None:
@@ -139,6 +153,14 @@ class HomeScreen(Screen[None]):
     def action_duplicates(self) -> None:
         if self.selected is not None and has_semantic_dedup(self.selected):
             self.app.push_screen(DuplicatesScreen(self.session, self.selected))
+
+    def action_judge(self) -> None:
+        if self.selected is not None and has_judge(self.selected):
+            self.app.push_screen(JudgeScreen(self.session, self.selected))
+
+    def action_pii(self) -> None:
+        if self.selected is not None and has_pii(self.selected):
+            self.app.push_screen(PiiScreen(self.session, self.selected))
 
     def action_reload(self) -> None:
         self.reload_runs()

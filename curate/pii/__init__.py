@@ -1,0 +1,12 @@
+"""PII detection and redaction: Presidio offline, curate's recognizers, actions, decisions.
+
+The library face a TUI screen needs: ``run_findings(run_dir)`` lists a run's findings with
+their original text; ``PiiDecisions(store).mark(...)`` records a person's span decision,
+which the pii stage applies on every later run.
+"""
+
+from curate.pii.analyzer import PiiSetupError
+from curate.pii.decisions import PiiDecisions, SpanDecision
+from curate.pii.findings import run_findings
+
+__all__ = ["PiiDecisions", "PiiSetupError", "SpanDecision", "run_findings"]

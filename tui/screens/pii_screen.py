@@ -1,0 +1,231 @@
+"""PII: a run's findings per example, highlighted in the original text, for a person to correct."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import ClassVar
+
+import polars as pl
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Select, Static
+
+from curate.errors import CurateError
+from curate.pii.decisions import PiiDecisions, SpanDecision, Verdict
+from curate.run_view import RunSummary
+from tui.pii_review import (
+    WITH_FINDINGS,
+    PiiExample,
+    SpanRow,
+    filter_examples,
+    filter_options,
+    read_pii_examples,
+    span_rows,
+)
+from tui.screens.text_prompt_screen import TextPromptScreen
+from tui.session import Session
+from tui.widgets.error_panel import ErrorPanel
+from tui.widgets.pii_tables import PiiExampleTable, PiiSpanTable
+from tui.widgets.pii_text import PiiText, PiiView
+
+ENTITY_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+DONE = {
+    "not_pii": "{text!r} is not PII in {id}",
+    "pii": "{text!r} is {entity} in {id}",
+    "clear": "Cleared the decision on {text!r} in {id}",
+}
+
+
+class PiiScreen(Screen[None]):
+    """Examples by findings beside the chosen one's spans, above its highlighted text."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "mark_not_pii", "Not PII"),
+        Binding("a", "add_span", "Add missed span"),
+        Binding("c", "clear", "Clear decision"),
+        Binding("t", "focus_filter", "Entity type"),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+
+    def __init__(self, session: Session, run: RunSummary) -> None:
+        super().__init__()
+        self.session = session
+        self.run = run
+        self.decisions = PiiDecisions(session.store)
+        self.examples: list[PiiExample] = []
+        self.shown: list[PiiExample] = []
+        self.standing: dict[str, list[SpanDecision]] = {}
+        self.rows: list[SpanRow] = []
+        self._shown_id: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield ErrorPanel(id="pii-error")
+        with Horizontal(id="pii-bar"):
+            yield Static("loading findings…", id="pii-count", markup=False)
+            yield Select[str](
+                [("with findings", WITH_FINDINGS)],
+                value=WITH_FINDINGS,
+                allow_blank=False,
+                id="pii-filter",
+            )
+        with Horizontal(id="pii-lists"):
+            yield PiiExampleTable(id="pii-examples")
+            yield PiiSpanTable(id="pii-spans")
+        yield PiiText(id="pii-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"pii {self.run.run_id}"
+        self.query_one(PiiExampleTable).border_title = "Examples, most findings first"
+        self.query_one(PiiSpanTable).border_title = "Spans"
+        self.query_one(PiiText).border_title = "Original text"
+        self._load()
+
+    @work(exclusive=True, group="pii-load")
+    async def _load(self) -> None:
+        examples: list[PiiExample] = []
+        try:
+            examples = await asyncio.to_thread(read_pii_examples, self.run.run_dir)
+        except CurateError as exc:
+            self.query_one(ErrorPanel).message = str(exc)
+        except (OSError, pl.exceptions.PolarsError) as exc:
+            self.query_one(ErrorPanel).message = f"Could not read {self.run.run_dir}: {exc}"
+        self.examples = examples
+        self.standing = self.decisions.standing()
+        select = self.query_one("#pii-filter", Select)
+        with select.prevent(Select.Changed):
+            select.set_options(filter_options(examples))
+            select.value = WITH_FINDINGS
+        self._filter(WITH_FINDINGS)
+
+    @on(Select.Changed, "#pii-filter")
+    def _filter_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self._filter(event.value)
+
+    def _filter(self, entity: str) -> None:
+        self.shown = filter_examples(self.examples, entity)
+        table = self.query_one(PiiExampleTable)
+        table.show_examples(self.shown, self.standing)
+        table.move_cursor(row=0)
+        table.focus()
+        with_findings = sum(1 for e in self.examples if e.spans)
+        self.query_one("#pii-count", Static).update(
+            f"{with_findings} of {len(self.examples)} examples with findings; "
+            "decisions apply next run"
+        )
+        self._show_example(keep_cursor=False)
+
+    @property
+    def example(self) -> PiiExample | None:
+        """The example under the example list's cursor, or None."""
+        row = self.query_one(PiiExampleTable).cursor_row
+        return self.shown[row] if 0 <= row < len(self.shown) else None
+
+    @property
+    def span(self) -> SpanRow | None:
+        """The span row under the span list's cursor, or None."""
+        row = self.query_one(PiiSpanTable).cursor_row
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    @on(DataTable.RowHighlighted, "#pii-examples")
+    def _example_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        # Redrawing the list after a decision highlights the same example again.
+        example = self.example
+        same = example is not None and example.example_id == self._shown_id
+        self._show_example(keep_cursor=same)
+
+    @on(DataTable.RowSelected, "#pii-examples")
+    def _example_chosen(self, event: DataTable.RowSelected) -> None:
+        self.query_one(PiiSpanTable).focus()
+
+    @on(DataTable.RowHighlighted, "#pii-spans")
+    def _span_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_text()
+
+    def _show_example(self, *, keep_cursor: bool) -> None:
+        example = self.example
+        self._shown_id = example.example_id if example is not None else None
+        self.rows = [] if example is None else span_rows(example, self._decided(example))
+        self.query_one(PiiSpanTable).show_spans(self.rows, keep_cursor=keep_cursor)
+        self._show_text()
+
+    def _decided(self, example: PiiExample) -> list[SpanDecision]:
+        return self.standing.get(example.example_id, [])
+
+    def _show_text(self) -> None:
+        example = self.example
+        pane = self.query_one(PiiText)
+        pane.shown = None if example is None else PiiView(example, self.rows, self.span)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "add_span":
+            return True if self.example is not None else None
+        span = self.span
+        if action == "mark_not_pii":
+            verdict = span.decision.verdict if span and span.decision else None
+            return True if span is not None and verdict != "not_pii" else None
+        if action == "clear":
+            return True if span is not None and span.decision is not None else None
+        return True
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#pii-filter", Select).focus()
+
+    def action_mark_not_pii(self) -> None:
+        example, span = self.example, self.span
+        if example is not None and span is not None:
+            self._mark(example, span.text, "not_pii")
+
+    def action_clear(self) -> None:
+        example, span = self.example, self.span
+        if example is not None and span is not None and span.decision is not None:
+            self._mark(example, span.decision.text, "clear")
+
+    def action_add_span(self) -> None:
+        example = self.example
+        if example is None:
+            return
+
+        def ask_entity(text: str | None) -> None:
+            if not text:
+                return
+            if not example.occurrences(text):
+                self.notify(f"{text!r} does not occur in {example.example_id}", severity="error")
+                return
+            question = f"What kind of PII is {text!r}?"
+            hint = "PERSON, EMAIL_ADDRESS, PHONE_NUMBER, ORDER_ID…"
+            self.app.push_screen(
+                TextPromptScreen(question, placeholder=hint),
+                lambda entity: save(text, entity),
+            )
+
+        def save(text: str, entity: str | None) -> None:
+            name = (entity or "").strip().upper().replace(" ", "_")
+            if not name:
+                return
+            if not ENTITY_NAME.fullmatch(name):
+                self.notify(f"{entity!r} is not an entity type name", severity="error")
+                return
+            self._mark(example, text, "pii", name)
+
+        question = f"Which exact text in {example.example_id} is PII the scan missed?"
+        self.app.push_screen(TextPromptScreen(question, placeholder="exact text"), ask_entity)
+
+    def _mark(self, example: PiiExample, text: str, verdict: Verdict, entity: str = "") -> None:
+        try:
+            self.decisions.mark(example.example_id, text, verdict=verdict, entity=entity or None)
+        except CurateError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.standing = self.decisions.standing()
+        self.query_one(PiiExampleTable).show_examples(self.shown, self.standing)
+        self._show_example(keep_cursor=True)
+        done = DONE[verdict].format(text=text, entity=entity, id=example.example_id)
+        self.notify(done + "; the next run applies it.")

@@ -1,0 +1,47 @@
+"""The Judge screen's list: one row per judged example, most doubtful first."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from textual.widgets import DataTable
+
+from curate.decisions import Override
+from tui.formatting import one_line
+from tui.judge_verdicts import Verdict
+from tui.widgets.example_table import OVERRIDE_MARKS
+
+VERDICT_COLUMNS = ("", "verdict", "score", "doubt", "outcome", "rationale")
+
+
+def outcome(verdict: Verdict) -> str:
+    """``kept``, or the rejection reason without its ``judge.`` prefix."""
+    reason = verdict.row.get("reason")
+    return "kept" if reason is None else str(reason).removeprefix("judge.")
+
+
+class VerdictTable(DataTable[str]):
+    """Verdicts in the order given, each with the mark of its standing override (K or D)."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
+        self.add_columns(*VERDICT_COLUMNS)
+
+    def show_verdicts(self, verdicts: Sequence[Verdict], overrides: Mapping[str, Override]) -> None:
+        """Replace the rows, keeping the cursor where it was."""
+        row = self.cursor_row
+        self.clear()
+        for index, verdict in enumerate(verdicts):
+            override = overrides.get(verdict.example_id)
+            score = verdict.score
+            cells = (
+                OVERRIDE_MARKS.get(override.action, "") if override else "",
+                verdict.verdict,
+                "" if score is None else f"{score:.2f}",
+                verdict.doubt_text,
+                outcome(verdict),
+                one_line(verdict.row.get("judge_rationale") or verdict.row.get("detail")),
+            )
+            self.add_row(*cells, key=str(index))
+        if self.row_count:
+            self.move_cursor(row=min(max(row, 0), self.row_count - 1))
