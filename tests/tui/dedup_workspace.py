@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tests import near_duplicates
 from tests.conftest import chat, write_jsonl
+from tests.near_duplicates import BASE, OTHERS
 
 PIPELINE = """\
 name: dedup-demo
@@ -15,67 +17,17 @@ inputs:
 stages:
   - validate
   - semantic_dedup: {threshold: 0.9, keep: first}
-  # Everything in train: the export's semantic leak check does not yet honour members a person
-  # split out of a cluster, so a split-out twin landing in eval or test would stop the re-run.
+  # everything in train: the demo is about clusters, not held-out sets
   - split: {ratios: {train: 1.0, eval: 0.0, test: 0.0}}
 """
 
-# (question, answer); the first three get light rewordings below, the first two of them.
-BASE = [
-    (
-        "How do I reset my password?",
-        "Open the sign-in page, choose Forgot password and follow the link we email you.",
-    ),
-    (
-        "Can I return boots I have already worn outside?",
-        "Worn boots can be returned within 30 days if they are clean and undamaged.",
-    ),
-    (
-        "Why was my card charged twice for one order?",
-        "The second charge is a temporary hold; your bank releases it within 3 to 5 days.",
-    ),
-    (
-        "Do you ship tents to Canada?",
-        "Yes, we ship tents to every Canadian province; duties are included at checkout.",
-    ),
-    (
-        "How long does the headlamp battery last?",
-        "On the medium setting the headlamp battery lasts about 40 hours per charge.",
-    ),
-    (
-        "Where can I find my warranty certificate?",
-        "Your warranty certificate is in the order confirmation email and under Account.",
-    ),
-]
+# a second rewording of the password question makes a cluster of three
 REWORDED = [
-    (
-        "How can I reset my password?",
-        "Go to the sign-in page, pick Forgot password, then follow the link we email you.",
-    ),
-    (
-        "Can I return boots that I've already worn outside?",
-        "Boots that were worn can be returned within 30 days when clean and undamaged.",
-    ),
-    (
-        "Why did my card get charged twice for a single order?",
-        "The second charge is only a temporary hold, and your bank releases it in 3-5 days.",
-    ),
+    *near_duplicates.REWORDED,
     (
         "How would I reset my password?",
         "Open the sign-in page, select Forgot password and follow the link we send by email.",
     ),
-]
-OTHERS = [
-    ("What is the weight of the Ridge 2 tent?", "The Ridge 2 weighs 1.9 kg with its poles."),
-    ("Is gift wrapping available?", "Gift wrapping costs $4 and is chosen at checkout."),
-    ("Which stove fuel do you recommend at altitude?", "Isobutane blends work best up high."),
-    ("Can I change my delivery address after paying?", "Yes, until the parcel leaves us."),
-    ("Do the rain jackets come in petite sizes?", "Three of our jackets come in petite."),
-    ("How do I wash a down sleeping bag?", "Front-loader, cool water, down soap, dry low."),
-    ("Are your water filters certified?", "Both filters meet the NSF P231 standard."),
-    ("What does Basecamp Rewards cost?", "Joining is free; points never expire."),
-    ("How are kayaks delivered?", "Kayaks come by freight with a two-hour window."),
-    ("Can students get a discount?", "Students get 10% off after verifying their email."),
 ]
 
 

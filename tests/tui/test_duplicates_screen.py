@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -12,15 +11,13 @@ import pytest
 from textual.pilot import Pilot
 
 from curate.dedup.explain import semantic_stage_folder
-from curate.run_view import RunSummary, list_runs, load_examples
+from curate.run_view import load_examples
 from curate.runner import RunOutcome, run_pipeline
 from tests.tui.dedup_workspace import write_dedup_workspace
-from tests.tui.helpers import overrides_of, settle
+from tests.tui.helpers import answer_prompt, fix_run_listing, open_screen, overrides_of, settle
 from tui.app import CurateApp
-from tui.screens import home_screen
 from tui.screens.duplicates_screen import DuplicatesScreen
 from tui.screens.home_screen import HomeScreen
-from tui.screens.text_prompt_screen import TextPromptScreen
 from tui.widgets.cluster_tables import ClusterTable, MemberTable
 
 SnapCompare = Callable[..., bool]
@@ -53,19 +50,7 @@ def status_of(run: RunOutcome, example_id: str) -> list[str]:
 
 
 async def open_duplicates(pilot: Pilot[None]) -> DuplicatesScreen:
-    await settle(pilot)
-    await pilot.press("u")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, DuplicatesScreen)
-    return screen
-
-
-async def answer_prompt(pilot: Pilot[None], reason: str) -> None:
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, TextPromptScreen)
-    await pilot.press(*reason, "enter")
-    await pilot.pause()
+    return await open_screen(pilot, "u", DuplicatesScreen)
 
 
 @pytest.mark.anyio
@@ -163,13 +148,7 @@ async def test_duplicates_key_needs_a_semantic_dedup_run(finished_run: RunOutcom
 def test_duplicates_screen_snapshot(
     snap_compare: SnapCompare, dedup_workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def fixed_runs(workspace: Path) -> list[RunSummary]:
-        return [
-            dataclasses.replace(run, run_id="dedup-run", updated_at="2025-01-01T12:00:00+00:00")
-            for run in list_runs(workspace)
-        ]
-
-    monkeypatch.setattr(home_screen, "list_runs", fixed_runs)
+    fix_run_listing(monkeypatch, "dedup-run")
 
     async def open_second_cluster(pilot: Pilot[None]) -> None:
         await open_duplicates(pilot)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,15 +9,13 @@ import polars as pl
 import pytest
 from textual.pilot import Pilot
 
-from curate.run_view import RunSummary, list_runs, load_examples
+from curate.run_view import load_examples
 from curate.runner import RunOutcome
-from tests.tui.helpers import overrides_of, settle
+from tests.tui.helpers import answer_prompt, fix_run_listing, open_screen, overrides_of, settle
 from tests.tui.judged_workspace import run_judged
 from tui.app import CurateApp
-from tui.screens import home_screen
 from tui.screens.home_screen import HomeScreen
 from tui.screens.judge_screen import JudgeScreen
-from tui.screens.text_prompt_screen import TextPromptScreen
 from tui.widgets.verdict_detail import VerdictCard
 from tui.widgets.verdict_table import VerdictTable
 
@@ -26,19 +23,7 @@ SnapCompare = Callable[..., bool]
 
 
 async def open_judge(pilot: Pilot[None]) -> JudgeScreen:
-    await settle(pilot)
-    await pilot.press("j")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, JudgeScreen)
-    return screen
-
-
-async def answer_prompt(pilot: Pilot[None], reason: str) -> None:
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, TextPromptScreen)
-    await pilot.press(*reason, "enter")
-    await pilot.pause()
+    return await open_screen(pilot, "j", JudgeScreen)
 
 
 def answer_of(screen: JudgeScreen, row: int) -> str:
@@ -164,13 +149,7 @@ async def test_judge_and_pii_keys_need_such_a_stage(finished_run: RunOutcome) ->
 def test_judge_screen_snapshot(
     snap_compare: SnapCompare, judged_workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def fixed_runs(workspace: Path) -> list[RunSummary]:
-        return [
-            dataclasses.replace(run, run_id="judged-run", updated_at="2025-01-01T12:00:00+00:00")
-            for run in list_runs(workspace)
-        ]
-
-    monkeypatch.setattr(home_screen, "list_runs", fixed_runs)
+    fix_run_listing(monkeypatch, "judged-run")
 
     async def open_the_bad_verdict(pilot: Pilot[None]) -> None:
         await open_judge(pilot)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,15 +11,13 @@ from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Select, Static
 
-from curate.run_view import RunSummary, list_runs, load_examples
+from curate.run_view import load_examples
 from curate.runner import RunOutcome
-from tests.tui.helpers import db_rows, settle
+from tests.tui.helpers import answer_prompt, db_rows, fix_run_listing, open_screen, settle
 from tests.tui.judged_workspace import run_judged
 from tui.app import CurateApp
-from tui.screens import home_screen
 from tui.screens.home_screen import HomeScreen
 from tui.screens.pii_screen import PiiScreen
-from tui.screens.text_prompt_screen import TextPromptScreen
 from tui.widgets.pii_tables import PiiExampleTable, PiiSpanTable
 from tui.widgets.pii_text import PiiText
 
@@ -29,19 +26,7 @@ DECISIONS = "SELECT example_id, text, verdict, entity, annotator FROM pii_decisi
 
 
 async def open_pii(pilot: Pilot[None]) -> PiiScreen:
-    await settle(pilot)
-    await pilot.press("i")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, PiiScreen)
-    return screen
-
-
-async def answer_prompt(pilot: Pilot[None], text: str) -> None:
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, TextPromptScreen)
-    await pilot.press(*text, "enter")
-    await pilot.pause()
+    return await open_screen(pilot, "i", PiiScreen)
 
 
 def rows_of(table: PiiExampleTable | PiiSpanTable) -> list[list[str]]:
@@ -193,13 +178,7 @@ async def test_clear_withdraws_and_unknown_text_is_refused(judged_workspace: Pat
 def test_pii_screen_snapshot(
     snap_compare: SnapCompare, judged_workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def fixed_runs(workspace: Path) -> list[RunSummary]:
-        return [
-            dataclasses.replace(run, run_id="judged-run", updated_at="2025-01-01T12:00:00+00:00")
-            for run in list_runs(workspace)
-        ]
-
-    monkeypatch.setattr(home_screen, "list_runs", fixed_runs)
+    fix_run_listing(monkeypatch, "judged-run")
 
     async def open_second_example(pilot: Pilot[None]) -> None:
         await open_pii(pilot)

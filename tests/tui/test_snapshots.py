@@ -6,18 +6,15 @@ Home screen's run list is given a fixed id and time; everything else on screen i
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 
-from curate.run_view import RunSummary, list_runs
 from curate.runner import RunOutcome
-from tests.tui.helpers import rest, settle
+from tests.tui.helpers import fix_run_listing, rest, settle
 from tui.app import CurateApp
-from tui.screens import home_screen
 
 SIZE = (100, 30)
 SnapCompare = Callable[..., bool]
@@ -27,13 +24,7 @@ SnapCompare = Callable[..., bool]
 def snapshot_workspace(finished_run: RunOutcome, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The demo workspace, with its run shown as ``demo-run`` updated at a fixed time."""
 
-    def fixed_runs(workspace: Path) -> list[RunSummary]:
-        return [
-            dataclasses.replace(run, run_id="demo-run", updated_at="2025-01-01T12:00:00+00:00")
-            for run in list_runs(workspace)
-        ]
-
-    monkeypatch.setattr(home_screen, "list_runs", fixed_runs)
+    fix_run_listing(monkeypatch, "demo-run")
     return finished_run.run_dir.parent.parent
 
 
