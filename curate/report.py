@@ -42,7 +42,12 @@ def render_report(
         "|---:|---|---:|---:|---:|---:|---|",
     ]
     for stage in manifest.stages:
-        note = "reused" if stage.cached else ""
+        notes = ["reused"] if stage.cached else []
+        if skipped := stage.metrics.get("skipped"):
+            notes.append(f"skipped: {skipped}")
+        if moved := stage.metrics.get("moved_to_train"):
+            notes.append(f"{moved} near-duplicates of train moved into train")
+        note = "; ".join(notes)
         out.append(
             f"| {stage.index} | {stage.name} | {stage.input} | {stage.kept} | {stage.rejected} | "
             f"{stage.seconds:.2f} | {note} |"

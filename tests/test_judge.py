@@ -138,6 +138,8 @@ def test_a_judge_skipped_without_a_key_runs_once_a_key_is_set(tmp_path, server, 
 
     judge = next(s for s in skipped.manifest.stages if s.name == "judge")
     assert judge.metrics["skipped"] == "ANTHROPIC_API_KEY is not set"
+    report = (skipped.run_dir / "export" / "report.md").read_text()
+    assert "skipped: ANTHROPIC_API_KEY is not set" in report
     assert skipped.manifest.totals.rejected == 0
     assert any("judge: skipped" in note for note in notes.notes)
     assert server.seen == []
