@@ -126,6 +126,31 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX pii_decisions_key ON pii_decisions (example_id, text, seq);
     """,
+    # v5: annotations from other annotators (Label Studio, imported files), one row per
+    # label given, latest per (item, annotator) standing; and adjudicated labels for items
+    # the annotators disagreed on.
+    """
+    CREATE TABLE annotations (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        item_id TEXT NOT NULL,
+        annotator TEXT NOT NULL,
+        label TEXT NOT NULL,
+        score REAL,
+        comment TEXT NOT NULL DEFAULT '',
+        source TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX annotations_key ON annotations (item_id, annotator, seq);
+    CREATE TABLE adjudications (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        item_id TEXT NOT NULL,
+        label TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT '',
+        annotator TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX adjudications_item ON adjudications (item_id, seq);
+    """,
 ]
 
 

@@ -204,6 +204,7 @@ def tui(
 
 
 def _register_decision_commands() -> None:
+    from curate.cli.agree_commands import agree, labelstudio_app
     from curate.cli.audit_commands import audit_app, override
     from curate.cli.dedup_commands import dedup_app
     from curate.cli.pii_commands import pii_app
@@ -212,6 +213,8 @@ def _register_decision_commands() -> None:
     app.add_typer(dedup_app, name="dedup")
     app.add_typer(pii_app, name="pii")
     app.command()(override)
+    app.add_typer(labelstudio_app, name="labelstudio")
+    app.command()(agree)
 
 
 _register_decision_commands()

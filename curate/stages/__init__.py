@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from curate.stages.agreement_gate import AgreementGateConfig
 from curate.stages.audit_gate import AuditGateConfig
 from curate.stages.base import RunContext, Stage, StageConfig, StageResult
 from curate.stages.distill import DistillConfig
@@ -26,7 +27,8 @@ StageSpec = Annotated[
     | SplitConfig
     | AuditGateConfig
     | JudgeConfig
-    | DistillConfig,
+    | DistillConfig
+    | AgreementGateConfig,
     Field(discriminator="stage"),
 ]
 STAGE_CONFIGS: dict[str, type[StageConfig]] = {
@@ -41,6 +43,7 @@ STAGE_CONFIGS: dict[str, type[StageConfig]] = {
         AuditGateConfig,
         JudgeConfig,
         DistillConfig,
+        AgreementGateConfig,
     )
 }
 

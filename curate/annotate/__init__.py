@@ -1,0 +1,1 @@
+"""Annotation round trips with outside tools (Label Studio)."""
