@@ -170,6 +170,21 @@ def test_audit_verdicts_count_as_one_annotator_and_the_gate_reads_the_store(tmp_
     run_pipeline(pipeline)  # now the two agree on every item
 
 
+@pytest.mark.parametrize(("agreed", "passes"), [(9, True), (8, False)])
+def test_the_default_gate_wants_ninety_percent_agreement(tmp_path, agreed, passes):
+    pipeline = gated_run(tmp_path, "agreement_gate")
+    items = [f"item{n}" for n in range(10)]
+    first = [(i, "ann", "GOOD") for i in items]
+    second = [(i, "bob", "GOOD" if n < agreed else "BAD") for n, i in enumerate(items)]
+    with DecisionStore(tmp_path) as store:
+        record_annotations(store, ratings(first + second), source="test")
+    if passes:
+        run_pipeline(pipeline)
+    else:
+        with pytest.raises(AgreementGateError, match=r"\(percent\) 0\.800 \(n=10\) is under 0\.9"):
+            run_pipeline(pipeline)
+
+
 def test_judge_calibration_on_a_hand_made_case(tmp_path):
     # human majority:  BAD BAD BAD GOOD GOOD GOOD GOOD GOOD ; judge: BAD BAD GOOD BAD GOOD x4
     human = ["BAD", "BAD", "BAD", "GOOD", "GOOD", "GOOD", "GOOD", "GOOD"]

@@ -54,7 +54,7 @@ def agree(
     threshold: Annotated[
         float | None, typer.Option(help="Exit 1 when the headline figure is under this.")
     ] = None,
-    metric: Annotated[str, typer.Option(help="alpha, fleiss or percent.")] = "alpha",
+    metric: Annotated[str, typer.Option(help="percent, alpha or fleiss.")] = "percent",
     level: Annotated[
         list[str] | None, typer.Option(help="alpha levels: nominal, ordinal, interval.")
     ] = None,

@@ -22,9 +22,11 @@ class AgreementGateConfig(StageConfig):
     """Stop the run while inter-annotator agreement is under a threshold."""
 
     stage: Literal["agreement_gate"] = "agreement_gate"
-    threshold: float = Field(0.8, ge=-1, le=1, description="minimum agreement")
-    metric: Literal["alpha", "fleiss", "percent"] = Field(
-        "alpha", description="nominal Krippendorff's alpha, Fleiss' kappa or percent agreement"
+    # The product's rule: annotators agree on at least 90% of items, or the labels are too
+    # noisy to learn from. Chance-corrected figures (alpha, fleiss) are one setting away.
+    threshold: float = Field(0.9, ge=-1, le=1, description="minimum agreement")
+    metric: Literal["percent", "alpha", "fleiss"] = Field(
+        "percent", description="percent agreement, nominal Krippendorff's alpha or Fleiss' kappa"
     )
     source: str | None = Field(
         None,

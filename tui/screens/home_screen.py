@@ -18,6 +18,7 @@ from curate.run_view import RunSummary, length_histogram, list_runs
 from tui.formatting import run_totals, when
 from tui.judge_verdicts import has_judge
 from tui.pii_review import has_pii
+from tui.screens.agreement_screen import AgreementScreen
 from tui.screens.audit_screen import AuditScreen
 from tui.screens.browse_screen import BrowseScreen
 from tui.screens.duplicates_screen import DuplicatesScreen, has_semantic_dedup
@@ -46,6 +47,7 @@ class HomeScreen(Screen[None]):
         Binding("u", "duplicates", "Duplicates"),
         Binding("j", "judge", "Judge"),
         Binding("i", "pii", "PII"),
+        Binding("g", "agreement", "Agreement"),
         Binding("f5", "reload", "Reload"),
     ]
 
@@ -161,6 +163,9 @@ class HomeScreen(Screen[None]):
     def action_pii(self) -> None:
         if self.selected is not None and has_pii(self.selected):
             self.app.push_screen(PiiScreen(self.session, self.selected))
+
+    def action_agreement(self) -> None:
+        self.app.push_screen(AgreementScreen(self.session))
 
     def action_reload(self) -> None:
         self.reload_runs()
