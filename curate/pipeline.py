@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from pydantic_core import PydanticCustomError
+from pydantic_core import ErrorDetails, PydanticCustomError
 
+from curate.config_file import dotted, explain, read_mapping
 from curate.errors import PipelineError
 from curate.formats.convert import Format
 from curate.llm.independence import teacher_judges_itself
@@ -84,65 +84,18 @@ class Pipeline(_Strict):
 
 def load_pipeline(path: Path) -> Pipeline:
     """Read and validate a pipeline file; every problem names the file, line and field."""
-    if not path.is_file():
-        raise PipelineError("pipeline file not found", file=path)
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise PipelineError(
-            f"not valid YAML: {getattr(exc, 'problem', exc)}", file=path, line=line
-        ) from None
-    if not isinstance(data, dict):
-        raise PipelineError("expected a mapping with `inputs:` and `stages:`", file=path, line=1)
+    data, text = read_mapping(
+        path, PipelineError, kind="pipeline file", expected="`inputs:` and `stages:`"
+    )
     try:
         return Pipeline.model_validate(data)
     except ValidationError as exc:
-        raise _explain(exc, path, text) from None
+        raise explain(exc, path, text, PipelineError, _unknown_stage) from None
 
 
-def _explain(exc: ValidationError, path: Path, text: str) -> PipelineError:
-    root = yaml.compose(text)
-    first = exc.errors()[0]
-    loc = first["loc"]
-    field = _dotted(loc)
-    message = first["msg"]
-    if first["type"] == "union_tag_invalid":
-        tag = first.get("ctx", {}).get("tag")
-        message = f"unknown stage '{tag}'; known stages: {', '.join(STAGE_CONFIGS)}"
-        field = _dotted(loc) + ".stage"
-    elif first["type"] == "extra_forbidden":
-        message = f"unknown field '{loc[-1]}'"
-    more = len(exc.errors()) - 1
-    if more:
-        message += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return PipelineError(message, file=path, line=_line_of(root, loc), field=field)
-
-
-def _dotted(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
-    """The 1-based line of the YAML node at ``loc``, or of its deepest existing parent."""
-    if node is None:
+def _unknown_stage(first: ErrorDetails) -> tuple[str, str] | None:
+    if first["type"] != "union_tag_invalid":
         return None
-    line = node.start_mark.line + 1
-    for part in loc:
-        child = None
-        if isinstance(node, yaml.MappingNode):
-            child = next((v for k, v in node.value if k.value == str(part)), None)
-            if child is None:  # a key missing from a mapping: point at the mapping
-                continue
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            child = node.value[part] if part < len(node.value) else None
-        if child is None:
-            continue
-        node = child
-        line = node.start_mark.line + 1
-    return line
+    tag = first.get("ctx", {}).get("tag")
+    message = f"unknown stage '{tag}'; known stages: {', '.join(STAGE_CONFIGS)}"
+    return message, dotted(first["loc"]) + ".stage"

@@ -32,6 +32,9 @@ REASONS: dict[str, str] = {
     "quality.too_long": "An assistant turn is longer than the maximum.",
     "quality.example_too_short": "The whole example is shorter than the minimum.",
     "quality.example_too_long": "The whole example is longer than the maximum.",
+    # json_format
+    "format.invalid_json": "The last assistant turn is not valid JSON.",
+    "format.schema_mismatch": "The last assistant turn is JSON but does not match the schema.",
     # judge
     "judge.bad": "The LLM judge's verdict is BAD; its scores and rationale are in the detail.",
     "judge.low_score": "The judge said GOOD, but a score is below min_score or min_mean_score.",

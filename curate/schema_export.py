@@ -7,10 +7,12 @@ from pathlib import Path
 import orjson
 from pydantic import BaseModel
 
+from curate.evaluate.config import EvalConfig
 from curate.formats.models import AlpacaRow, ChatRow, PreferenceRow, ShareGPTRow
 from curate.io.atomic import atomic_path
 from curate.manifest import Manifest
 from curate.pipeline import Pipeline
+from curate.train.config import TrainConfig
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "chat.schema.json": ChatRow,
@@ -19,6 +21,8 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "preference.schema.json": PreferenceRow,
     "pipeline.schema.json": Pipeline,
     "manifest.schema.json": Manifest,
+    "train.schema.json": TrainConfig,
+    "eval.schema.json": EvalConfig,
 }
 
 

@@ -220,6 +220,24 @@ def _register_decision_commands() -> None:
 _register_decision_commands()
 
 
+def _register_training_commands() -> None:
+    from curate.cli.train_commands import train
+
+    app.command()(train)
+
+
+_register_training_commands()
+
+
+def _register_eval_commands() -> None:
+    from curate.cli.eval_commands import eval_command
+
+    app.command(name="eval")(eval_command)
+
+
+_register_eval_commands()
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -11,6 +11,7 @@ from curate.stages.audit_gate import AuditGateConfig
 from curate.stages.base import RunContext, Stage, StageConfig, StageResult
 from curate.stages.distill import DistillConfig
 from curate.stages.exact_dedup import ExactDedupConfig
+from curate.stages.json_format import JsonFormatConfig
 from curate.stages.judge import JudgeConfig
 from curate.stages.pii import PiiConfig
 from curate.stages.quality import QualityConfig
@@ -24,6 +25,7 @@ StageSpec = Annotated[
     | SemanticDedupConfig
     | PiiConfig
     | QualityConfig
+    | JsonFormatConfig
     | SplitConfig
     | AuditGateConfig
     | JudgeConfig
@@ -39,6 +41,7 @@ STAGE_CONFIGS: dict[str, type[StageConfig]] = {
         SemanticDedupConfig,
         PiiConfig,
         QualityConfig,
+        JsonFormatConfig,
         SplitConfig,
         AuditGateConfig,
         JudgeConfig,

@@ -1,0 +1,146 @@
+"""json_format: the last assistant turn must be a JSON value, optionally matching a schema."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import orjson
+import polars as pl
+from pydantic import Field, field_validator
+
+from curate.record import conversation_expr
+from curate.stages.base import RunContext, StageConfig, StageResult, partition
+
+
+class JsonFormatConfig(StageConfig):
+    """For tasks whose answer is JSON (extraction, routing, function arguments)."""
+
+    stage: Literal["json_format"] = "json_format"
+    json_schema: dict[str, Any] | None = Field(
+        None,
+        description="a JSON Schema the answer must match (type, required, properties, enum, "
+        "additionalProperties ...); without it, any valid JSON passes",
+    )
+
+    @field_validator("json_schema")
+    @classmethod
+    def _schema_is_valid(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is not None:
+            problem = schema_problem(value)
+            if problem:
+                raise ValueError(f"not a valid JSON Schema: {problem}")
+        return value
+
+    def build(self) -> JsonFormat:
+        return JsonFormat(self)
+
+
+class JsonFormat:
+    """Rejects answers that do not parse (``format.invalid_json``) and, given a schema, those
+    that parse but break it (``format.schema_mismatch``); the detail quotes the problem."""
+
+    name = "json_format"
+
+    def __init__(self, config: JsonFormatConfig) -> None:
+        self.config = config
+
+    def run(self, batch: pl.DataFrame, ctx: RunContext) -> StageResult:
+        answers = batch.select(
+            conversation_expr()
+            .list.filter(pl.element().struct.field("role") == "assistant")
+            .list.last()
+            .struct.field("content")
+        ).to_series()
+        reasons, details = [], []
+        for source, answer in zip(batch["source"], answers, strict=True):
+            reason, problem = check_answer(answer, self.config.json_schema)
+            reasons.append(reason)
+            details.append(f"{source}: {problem}" if problem else None)
+        frame = batch.with_columns(
+            pl.Series("_reason", reasons, pl.String), pl.Series("_detail", details, pl.String)
+        )
+        kept, rejected = partition(frame, pl.col("_reason"), pl.col("_detail"))
+        kept, rejected = kept.drop("_reason", "_detail"), rejected.drop("_reason", "_detail")
+        metrics = {
+            "checked": batch.height,
+            "invalid_json": reasons.count("format.invalid_json"),
+            "schema_mismatch": reasons.count("format.schema_mismatch"),
+        }
+        return StageResult(kept, rejected, metrics)
+
+
+def check_answer(answer: str | None, schema: dict[str, Any] | None) -> tuple[str | None, str]:
+    """(reason code or None, human problem) for one answer."""
+    if answer is None:
+        return "format.invalid_json", "there is no assistant answer"
+    try:
+        value = orjson.loads(answer)
+    except orjson.JSONDecodeError as exc:
+        return "format.invalid_json", f"the answer is not valid JSON ({exc}): {answer[:60]!r}"
+    if schema is not None:
+        problem = schema_mismatch(value, schema)
+        if problem:
+            return "format.schema_mismatch", f"the answer breaks the schema: {problem}"
+    return None, ""
+
+
+def schema_problem(schema: dict[str, Any]) -> str | None:
+    """Why ``schema`` is not a valid JSON Schema, or None (checked only with jsonschema)."""
+    try:
+        import jsonschema
+    except ImportError:
+        return None
+    try:
+        jsonschema.validators.validator_for(schema).check_schema(schema)
+    except jsonschema.SchemaError as exc:
+        return exc.message
+    return None
+
+
+def schema_mismatch(value: Any, schema: dict[str, Any]) -> str | None:
+    """The first way ``value`` breaks ``schema``, or None. Uses jsonschema when installed,
+    else a small checker for type, required, properties, enum and additionalProperties."""
+    try:
+        import jsonschema
+    except ImportError:
+        return _basic_mismatch(value, schema, "$")
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(value))
+    if error is None:
+        return None
+    where = "$" + "".join(f"[{p!r}]" if isinstance(p, int) else f".{p}" for p in error.path)
+    return f"{where}: {error.message}"
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "null": (type(None),),
+}
+
+
+def _basic_mismatch(value: Any, schema: dict[str, Any], where: str) -> str | None:
+    expected = schema.get("type")
+    if isinstance(expected, str) and expected in _TYPES:
+        is_bool = isinstance(value, bool) and expected in ("integer", "number")
+        if not isinstance(value, _TYPES[expected]) or is_bool:
+            return f"{where}: {value!r} is not of type {expected!r}"
+    if "enum" in schema and value not in schema["enum"]:
+        return f"{where}: {value!r} is not one of {schema['enum']!r}"
+    if isinstance(value, dict):
+        for key in schema.get("required", []):
+            if key not in value:
+                return f"{where}: {key!r} is a required property"
+        properties = schema.get("properties", {})
+        for key, item in value.items():
+            if key in properties:
+                problem = _basic_mismatch(item, properties[key], f"{where}.{key}")
+                if problem:
+                    return problem
+            elif schema.get("additionalProperties") is False:
+                return f"{where}: additional property {key!r} is not allowed"
+    return None

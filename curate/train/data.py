@@ -1,0 +1,114 @@
+"""Training data: find the split files, read them in any curate format, hand back Datasets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from curate.errors import CurateError
+from curate.formats.convert import RowError, detect_format, to_canonical
+from curate.ingest import file_sha256
+from curate.train.config import DataConfig
+
+if TYPE_CHECKING:
+    from datasets import Dataset
+
+
+class TrainDataError(CurateError):
+    """A split file that is missing, empty or unreadable."""
+
+
+@dataclass(frozen=True)
+class SplitFiles:
+    """The train and eval files, and the run they came from (if any)."""
+
+    train: Path
+    eval: Path
+    run_dir: Path | None = None
+
+    def describe(self) -> dict[str, Any]:
+        """Paths and sha256 digests, plus the run's id and manifest hash, for the manifest."""
+        described: dict[str, Any] = {
+            split: {"path": str(path), "sha256": file_sha256(path)}
+            for split, path in (("train", self.train), ("eval", self.eval))
+        }
+        if self.run_dir is not None:
+            manifest = self.run_dir / "manifest.json"
+            run: dict[str, Any] = {"path": str(self.run_dir)}
+            if manifest.is_file():
+                run["manifest_sha256"] = file_sha256(manifest)
+                run["run_id"] = orjson.loads(manifest.read_bytes()).get("run_id")
+            described["run"] = run
+        return described
+
+
+def split_files(data: DataConfig) -> SplitFiles:
+    """The two files to read; a missing one is an error naming its path."""
+    if data.run is not None:
+        if not data.run.is_dir():
+            raise TrainDataError("run folder not found", file=data.run)
+        export = data.run / "export"
+        files = SplitFiles(export / "train.jsonl", export / "eval.jsonl", data.run)
+    else:
+        assert data.train is not None and data.eval is not None  # the config validator ensures it
+        files = SplitFiles(data.train, data.eval)
+    for split, path in (("train", files.train), ("eval", files.eval)):
+        if not path.is_file():
+            raise TrainDataError(
+                f"{split} split not found",
+                file=path,
+                hint="run the pipeline first, or point data.train/data.eval at JSONL files",
+            )
+    return files
+
+
+def read_conversations(path: Path, split: str) -> list[list[dict[str, str]]]:
+    """Each row's messages (chat, ShareGPT, Alpaca or preference: the chosen answer)."""
+    conversations = []
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                row = orjson.loads(raw)
+            except orjson.JSONDecodeError as exc:
+                raise TrainDataError(f"not valid JSON: {exc}", file=path, line=number) from None
+            fmt = detect_format(row) if isinstance(row, dict) else None
+            if fmt is None:
+                raise TrainDataError(
+                    "not a chat, ShareGPT, Alpaca or preference row", file=path, line=number
+                )
+            try:
+                example = to_canonical(row, fmt)
+            except RowError as exc:
+                raise TrainDataError(exc.message, file=path, line=number, field=exc.field) from None
+            turns = example.messages + (example.chosen or [])
+            conversations.append(
+                [{"role": t["role"], "content": _text(t["content"])} for t in turns]
+            )
+    if not conversations:
+        raise TrainDataError(f"the {split} split is empty: nothing to train on", file=path)
+    if not any(t["role"] == "assistant" for c in conversations for t in c):
+        raise TrainDataError(f"the {split} split has no assistant turns to learn", file=path)
+    return conversations
+
+
+def load_splits(files: SplitFiles) -> tuple[Dataset, Dataset]:
+    """The train and eval splits as ``{"messages": [...]}`` Datasets."""
+    from datasets import Dataset
+
+    train = Dataset.from_dict({"messages": read_conversations(files.train, "train")})
+    evaluation = Dataset.from_dict({"messages": read_conversations(files.eval, "eval")})
+    return train, evaluation
+
+
+def _text(content: Any) -> str:
+    """Message content as plain text (multi-part content keeps its text parts)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return str(content)
