@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from curate.evaluate import EvalConfig, evaluate
+from curate.evaluate import EvalConfig, decide, evaluate
 from curate.io.atomic import write_text
 from curate.runner import run_pipeline
 from curate.train import TrainConfig, train
@@ -164,11 +164,23 @@ def main() -> None:
         "tuned on vetted / few-shot base: "
         f"{_ratio(exact['tuned on vetted'], exact['few-shot base'])}"
     )
+    # both fine-tunes judged by the product's rule against the same prompting baselines
     for name in ("raw", "vetted"):
-        golden = results[name].golden
+        result = results[name]
+        primary = {
+            "prompted": table["prompted base"].primary,
+            "few_shot": table["few-shot base"].primary,
+            "tuned": result.variants["tuned"].primary,
+        }
+        golden = result.golden
         if golden is not None:
-            print(f"golden ({name}): {golden}")
-        print(f"decision ({name}): {results[name].decision}")
+            print(
+                f"golden ({name}): base ({golden.baseline}) right on {golden.base_right} of "
+                f"{golden.rows}; tuned keeps {golden.tuned_score:.1%} of those, "
+                f"{golden.tuned_overall:.1%} of all golden rows (base {golden.base_overall:.1%})"
+            )
+        decision = decide(primary, golden, result.config.decision)
+        print(f"decision ({name}): {decision.verdict}: {decision.reason}")
 
 
 def _ratio(a: float, b: float) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from curate.stages import json_format
 from curate.stages.json_format import JsonFormatConfig
 from tests.conftest import chat
 from tests.stage_helpers import batch_of, reasons_by_line, run_stage
@@ -77,9 +76,3 @@ def test_the_last_assistant_turn_is_the_one_checked(tmp_path):
 def test_an_invalid_schema_is_a_config_error():
     with pytest.raises(ValidationError, match="not a valid JSON Schema"):
         JsonFormatConfig(json_schema={"type": "no-such-type"})
-
-
-def test_basic_checker_handles_types():
-    assert json_format._basic_mismatch(True, {"type": "integer"}, "$") is not None
-    assert json_format._basic_mismatch(3, {"type": "integer"}, "$") is None
-    assert json_format._basic_mismatch([1], {"type": "object"}, "$") is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+import jsonschema
 import orjson
 import polars as pl
 from pydantic import Field, field_validator
@@ -85,11 +86,7 @@ def check_answer(answer: str | None, schema: dict[str, Any] | None) -> tuple[str
 
 
 def schema_problem(schema: dict[str, Any]) -> str | None:
-    """Why ``schema`` is not a valid JSON Schema, or None (checked only with jsonschema)."""
-    try:
-        import jsonschema
-    except ImportError:
-        return None
+    """Why ``schema`` is not a valid JSON Schema, or None."""
     try:
         jsonschema.validators.validator_for(schema).check_schema(schema)
     except jsonschema.SchemaError as exc:
@@ -98,49 +95,10 @@ def schema_problem(schema: dict[str, Any]) -> str | None:
 
 
 def schema_mismatch(value: Any, schema: dict[str, Any]) -> str | None:
-    """The first way ``value`` breaks ``schema``, or None. Uses jsonschema when installed,
-    else a small checker for type, required, properties, enum and additionalProperties."""
-    try:
-        import jsonschema
-    except ImportError:
-        return _basic_mismatch(value, schema, "$")
+    """The most relevant way ``value`` breaks ``schema``, with its JSON path, or None."""
     validator = jsonschema.validators.validator_for(schema)(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(value))
     if error is None:
         return None
     where = "$" + "".join(f"[{p!r}]" if isinstance(p, int) else f".{p}" for p in error.path)
     return f"{where}: {error.message}"
-
-
-_TYPES: dict[str, tuple[type, ...]] = {
-    "object": (dict,),
-    "array": (list,),
-    "string": (str,),
-    "integer": (int,),
-    "number": (int, float),
-    "boolean": (bool,),
-    "null": (type(None),),
-}
-
-
-def _basic_mismatch(value: Any, schema: dict[str, Any], where: str) -> str | None:
-    expected = schema.get("type")
-    if isinstance(expected, str) and expected in _TYPES:
-        is_bool = isinstance(value, bool) and expected in ("integer", "number")
-        if not isinstance(value, _TYPES[expected]) or is_bool:
-            return f"{where}: {value!r} is not of type {expected!r}"
-    if "enum" in schema and value not in schema["enum"]:
-        return f"{where}: {value!r} is not one of {schema['enum']!r}"
-    if isinstance(value, dict):
-        for key in schema.get("required", []):
-            if key not in value:
-                return f"{where}: {key!r} is a required property"
-        properties = schema.get("properties", {})
-        for key, item in value.items():
-            if key in properties:
-                problem = _basic_mismatch(item, properties[key], f"{where}.{key}")
-                if problem:
-                    return problem
-            elif schema.get("additionalProperties") is False:
-                return f"{where}: additional property {key!r} is not allowed"
-    return None
