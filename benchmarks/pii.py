@@ -13,12 +13,16 @@ Timings exclude loading the model (both sides load it once before the clock star
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 from pii_eval import BRAND, curate_predictions, print_table, score, support_conversations
 
 from curate.pii.analyzer import DEFAULT_MODEL
 from curate.stages.pii import DEFAULT_ENTITIES, PiiConfig
+
+# the peer's Presidio loads tldextract, which otherwise tries the network and prints tracebacks
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
 
 def plain_presidio(convos, threshold: float):  # type: ignore[no-untyped-def]
