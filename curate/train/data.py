@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from curate.errors import CurateError
-from curate.formats.convert import RowError, detect_format, to_canonical
-from curate.ingest import file_sha256
+from curate.export import iter_canonical
+from curate.ingest import InputSource, file_sha256, ingest
 from curate.train.config import DataConfig
 
 if TYPE_CHECKING:
@@ -66,29 +66,12 @@ def split_files(data: DataConfig) -> SplitFiles:
 
 
 def read_conversations(path: Path, split: str) -> list[list[dict[str, str]]]:
-    """Each row's messages (chat, ShareGPT, Alpaca or preference: the chosen answer)."""
-    conversations = []
-    with open(path, "rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                row = orjson.loads(raw)
-            except orjson.JSONDecodeError as exc:
-                raise TrainDataError(f"not valid JSON: {exc}", file=path, line=number) from None
-            fmt = detect_format(row) if isinstance(row, dict) else None
-            if fmt is None:
-                raise TrainDataError(
-                    "not a chat, ShareGPT, Alpaca or preference row", file=path, line=number
-                )
-            try:
-                example = to_canonical(row, fmt)
-            except RowError as exc:
-                raise TrainDataError(exc.message, file=path, line=number, field=exc.field) from None
-            turns = example.messages + (example.chosen or [])
-            conversations.append(
-                [{"role": t["role"], "content": _text(t["content"])} for t in turns]
-            )
+    """Each row's messages, read by ingest in any curate format and container (a preference
+    pair trains on its chosen answer); a bad row stops with its file and line."""
+    examples, _, _ = ingest([InputSource(path, str(path), None)], strict=True)
+    conversations = [
+        row.messages + (row.chosen or []) for row in iter_canonical(examples, with_meta=False)
+    ]
     if not conversations:
         raise TrainDataError(f"the {split} split is empty: nothing to train on", file=path)
     if not any(t["role"] == "assistant" for c in conversations for t in c):
@@ -103,12 +86,3 @@ def load_splits(files: SplitFiles) -> tuple[Dataset, Dataset]:
     train = Dataset.from_dict({"messages": read_conversations(files.train, "train")})
     evaluation = Dataset.from_dict({"messages": read_conversations(files.eval, "eval")})
     return train, evaluation
-
-
-def _text(content: Any) -> str:
-    """Message content as plain text (multi-part content keeps its text parts)."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
-    return str(content)
