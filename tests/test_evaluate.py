@@ -20,6 +20,7 @@ from curate.evaluate.generation import resolve_tuned
 from curate.evaluate.judge import judge_pairwise
 from curate.evaluate.metrics import classification_metrics, json_metrics, rouge_l
 from curate.llm.config import LLMConfig
+from curate.llm.privacy import unredacted_run
 from curate.local_models import ModelNotFoundError, resolve_model
 from tests.conftest import REPO
 from tests.llm_servers import running_server
@@ -222,6 +223,7 @@ def _eval_file(tmp_path: Path, run: Path, extra: str = "") -> Path:
         ("no_test_split", [], "test split not found"),
         ("bad_tuned", ["--tuned", "/no/such/model"], "tuned model folder /no/such/model"),
         ("bad_base", [], "neither 'smollm2-135m-instruct' nor a local model folder"),
+        ("unredacted_judge", [], "has no pii stage, so its text would reach the judge"),
     ],
 )
 def test_cli_user_mistakes_are_one_line_and_exit_2(
@@ -241,6 +243,10 @@ def test_cli_user_mistakes_are_one_line_and_exit_2(
         path.write_text(f"run: {run_dir}\nvariants: [prompted, tuned]\n")
     elif setup == "bad_base":
         path = _eval_file(tmp_path, run_dir, "base_model: gpt-nine\n")
+    elif setup == "unredacted_judge":
+        (run_dir / "manifest.json").write_text('{"stages": [{"name": "validate"}]}')
+        judge = "judge:\n  llm: {provider: openai, model: j, base_url: 'http://127.0.0.1:9/v1'}\n"
+        path = _eval_file(tmp_path, run_dir, judge)
     result = runner.invoke(app, ["eval", str(path), *args], terminal_width=300)
     assert result.exit_code == 2, result.output
     assert message in result.output
@@ -288,6 +294,14 @@ def test_judge_win_rate_through_an_openai_compatible_server(tmp_path):
     bodies = server.bodies("/v1/chat/completions")
     shown_first = ["<answer_A>\n{" in b["messages"][-1]["content"] for b in bodies[:5]]
     assert len(set(shown_first)) == 2  # the tuned answer is not always shown first
+
+
+def test_only_a_run_with_a_pii_stage_counts_as_redacted(run_dir):
+    assert "has no readable manifest.json" in (unredacted_run(run_dir) or "")
+    (run_dir / "manifest.json").write_text('{"stages": [{"name": "split"}]}')
+    assert "has no pii stage" in (unredacted_run(run_dir) or "")
+    (run_dir / "manifest.json").write_text('{"stages": [{"name": "pii"}, {"name": "split"}]}')
+    assert unredacted_run(run_dir) is None
 
 
 def test_judge_is_skipped_with_a_notice_when_its_server_is_down(tmp_path):

@@ -67,6 +67,9 @@ class JudgeSettings(_Strict):
     """An LLM judge for the pairwise win rate of the tuned model over the prompted one."""
 
     llm: LLMConfig
+    send_unredacted: bool = Field(
+        False, description="send the test split to the judge even if the run had no pii stage"
+    )
     workspace: str | None = Field(
         None, description="where the call cache (workspace.db) lives; default: the out folder"
     )

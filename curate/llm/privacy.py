@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
+
+import orjson
 
 # stages that send example text to an LLM provider
 LLM_STAGES = ("judge", "distill")
@@ -23,3 +26,20 @@ def unredacted_llm_stage(stages: Sequence[object]) -> str | None:
                 "to send the text as it is"
             )
     return None
+
+
+def unredacted_run(run_dir: Path) -> str | None:
+    """A message when a run's exported text did not pass a ``pii`` stage (or its manifest
+    cannot say), for callers about to send that text to an LLM provider; None when it did."""
+    manifest = run_dir / "manifest.json"
+    try:
+        stages = orjson.loads(manifest.read_bytes()).get("stages", [])
+    except (OSError, orjson.JSONDecodeError, AttributeError):
+        stages = None
+    if stages is not None and any(stage.get("name") == "pii" for stage in stages):
+        return None
+    why = "has no pii stage" if stages is not None else "has no readable manifest.json"
+    return (
+        f"run {run_dir} {why}, so its text would reach the judge unredacted: add a `pii` "
+        "stage to the pipeline, or set `send_unredacted: true` under judge:"
+    )
