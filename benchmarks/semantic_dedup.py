@@ -117,7 +117,7 @@ def work_curate(texts: list[str], answers: list[str], work: Path, args: Any) -> 
     import numpy as np
     import orjson
 
-    from curate.ingest import InputSource, ingest
+    from curate.io.ingest import InputSource, ingest
     from curate.stages.base import RunContext
     from curate.stages.semantic_dedup import SemanticDedup, SemanticDedupConfig
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import orjson
 
-from curate.run_view import load_examples
-from curate.runner import run_pipeline
+from curate.run.runner import run_pipeline
+from curate.run.views import load_examples
 from tui.app import CurateApp
 from tui.screens.browse_screen import BrowseScreen
 from tui.session import ExamplesCache

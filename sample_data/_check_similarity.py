@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from curate.embed import load_encoder
-from curate.ingest import InputSource, ingest
+from curate.io.ingest import InputSource, ingest
 from curate.record import role_text_expr
 
 HERE = Path(__file__).resolve().parent

@@ -11,7 +11,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-# Mirror of curate.inspect.REFUSAL_PATTERN (kept in sync by hand; stdlib only here).
+# Mirror of curate.io.inspect.REFUSAL_PATTERN (kept in sync by hand; stdlib only here).
 REFUSAL_RE = re.compile(
     r"\bI (?:do not|don['’]t|dont) know\b"
     r"|\bI(?:['’]m| am) not (?:sure|able to|allowed to)\b"

@@ -7,7 +7,7 @@ from typing import Any
 
 import polars as pl
 
-from curate.ingest import InputSource, ingest
+from curate.io.ingest import InputSource, ingest
 from curate.stages.base import RunContext, StageResult
 from tests.conftest import write_jsonl
 

@@ -16,7 +16,7 @@ from curate.audit import create_audit, record_verdict
 from curate.cli.main import app
 from curate.decisions import DecisionStore
 from curate.errors import InputError
-from curate.runner import run_pipeline
+from curate.run.runner import run_pipeline
 from curate.stages.agreement_gate import AgreementGateError
 from tests.conftest import REPO, chat, write_jsonl
 

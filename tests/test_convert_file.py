@@ -9,8 +9,8 @@ import orjson
 import pyarrow.parquet as pq
 import pytest
 
-from curate.convert_file import convert_file
 from curate.errors import CurateError
+from curate.formats.convert_file import convert_file
 
 
 def msg(role: str, content: str) -> dict[str, str]:

@@ -10,7 +10,7 @@ import orjson
 
 from curate.decisions import MIGRATIONS, DecisionStore
 from curate.record import content_id
-from curate.runner import run_pipeline
+from curate.run.runner import run_pipeline
 from tests.conftest import chat, write_jsonl
 
 ROWS = [

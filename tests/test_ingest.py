@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from curate.errors import InputError
-from curate.ingest import InputSource, ingest
+from curate.io.ingest import InputSource, ingest
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 

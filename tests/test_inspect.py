@@ -10,7 +10,7 @@ import pytest
 from tokenizers import Tokenizer, models, pre_tokenizers, trainers
 
 from curate.errors import CurateError
-from curate.inspect import profile_file
+from curate.io.inspect import profile_file
 
 
 def conv(*pairs: tuple[str, str]) -> list[dict[str, str]]:

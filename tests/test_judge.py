@@ -10,11 +10,11 @@ from types import SimpleNamespace
 import orjson
 import pytest
 
+from curate.config.pipeline import load_pipeline
 from curate.decisions import DecisionStore
 from curate.errors import PipelineError
 from curate.llm.privacy import unredacted_llm_stage
-from curate.pipeline import load_pipeline
-from curate.runner import run_pipeline
+from curate.run.runner import run_pipeline
 from tests.conftest import chat, write_jsonl
 from tests.llm_servers import FakeLLMServer, running_server
 

@@ -21,7 +21,7 @@ from curate.agreement import agreement_report, store_ratings
 from curate.annotate.labelstudio import Connection, client, find_project
 from curate.cli.main import app
 from curate.decisions import DecisionStore
-from curate.runner import run_pipeline
+from curate.run.runner import run_pipeline
 from tests.conftest import REPO, chat, write_jsonl
 
 pytestmark = pytest.mark.skipif(

@@ -9,10 +9,10 @@ from types import SimpleNamespace
 import orjson
 import pytest
 
+from curate.config.pipeline import load_pipeline
 from curate.errors import PipelineError
 from curate.llm.independence import teacher_judges_itself
-from curate.pipeline import load_pipeline
-from curate.runner import run_pipeline
+from curate.run.runner import run_pipeline
 from curate.stages.base import RunContext, StageResult
 from curate.stages.distill import DistillConfig
 from tests.conftest import chat, write_jsonl

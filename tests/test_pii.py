@@ -13,11 +13,11 @@ from typer.testing import CliRunner
 pytest.importorskip("presidio_analyzer")
 
 from curate.cli.main import app
+from curate.config.pipeline import load_pipeline
 from curate.errors import CurateError
-from curate.ingest import InputSource, file_sha256, ingest
+from curate.io.ingest import InputSource, file_sha256, ingest
 from curate.pii.analyzer import PiiSetupError, Task, analyze_texts
-from curate.pipeline import load_pipeline
-from curate.runner import run_pipeline
+from curate.run.runner import run_pipeline
 from curate.stages.pii import DEFAULT_ENTITIES, PiiConfig
 from tests.conftest import REPO, chat, write_jsonl
 from tests.stage_helpers import batch_of, run_stage

@@ -13,8 +13,8 @@ pytest.importorskip("presidio_analyzer")
 from curate.cli.main import app
 from curate.decisions import DecisionStore
 from curate.pii.decisions import PiiDecisions
-from curate.pii.findings import run_findings
-from curate.runner import run_pipeline
+from curate.run.pii_findings import run_findings
+from curate.run.runner import run_pipeline
 from tests.conftest import chat, write_jsonl
 
 ROWS = [

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from curate.config.pipeline import load_pipeline
 from curate.errors import PipelineError
-from curate.pipeline import load_pipeline
 from curate.stages.quality import QualityConfig
 
 

@@ -10,8 +10,8 @@ import orjson
 import polars as pl
 import pytest
 
-from curate.inspect import profile_file
-from curate.runner import run_pipeline
+from curate.io.inspect import profile_file
+from curate.run.runner import run_pipeline
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 EXPECTED_REASON = {

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
+from curate.config.schemas import SCHEMA_MODELS, stale_schemas, write_schemas
 from curate.formats.convert import detect_format, to_canonical
-from curate.schema_export import SCHEMA_MODELS, stale_schemas, write_schemas
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 

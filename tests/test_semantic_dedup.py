@@ -13,7 +13,7 @@ from curate.cli.main import app
 from curate.decisions import DecisionStore
 from curate.dedup.neighbours import clusters_from_pairs, direct_duplicates, near_duplicate_pairs
 from curate.errors import CurateError
-from curate.runner import run_pipeline
+from curate.run.runner import run_pipeline
 from curate.stages.semantic_dedup import SemanticDedupConfig
 from tests.conftest import chat, write_jsonl
 from tests.near_duplicates import BASE, OTHERS, REWORDED
@@ -159,7 +159,7 @@ def test_clusters_never_cross_splits_even_when_a_member_is_kept(tmp_path):
     assert rejected.read_text().count("dedup.semantic") == 3
     twin_id = next(s for s in first.manifest.stages if s.name == "semantic_dedup")
     assert twin_id.rejected == 3
-    from curate.run_view import load_examples
+    from curate.run.views import load_examples
 
     frame = load_examples(first.run_dir)
     dropped = frame.filter(pl.col("reason") == "dedup.semantic")

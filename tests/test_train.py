@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from curate.cli.main import app
-from curate.ingest import file_sha256
+from curate.io.ingest import file_sha256
 from curate.train.config import TrainConfig, TrainConfigError, load_train_config
 from curate.train.data import split_files
 from tests.conftest import chat, write_jsonl

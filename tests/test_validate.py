@@ -50,7 +50,7 @@ def test_invalid_utf8_is_rejected_after_repair(tmp_path):
     good = b'{"messages":[{"role":"user","content":"Q"},{"role":"assistant","content":"A"}]}\n'
     bad = good.replace(b'"Q"', b'"Q\xff"')
     path.write_bytes(good + bad)
-    from curate.ingest import InputSource, ingest
+    from curate.io.ingest import InputSource, ingest
 
     batch, _, _ = ingest([InputSource(path, "bytes.jsonl")])
     result = run_stage(ValidateConfig().build(), batch, tmp_path)

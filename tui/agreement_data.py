@@ -11,7 +11,7 @@ from curate.agreement import AgreementReport, agreement_report, disagreements, s
 from curate.agreement.review import Disagreement
 from curate.agreement.stats import labels_of
 from curate.errors import CurateError
-from curate.run_view import list_runs
+from curate.run.views import list_runs
 from tui.session import Session
 
 EMPTY_HINT = (

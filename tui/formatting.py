@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from curate.audit import AuditStatus
-from curate.run_view import RunSummary
+from curate.run.views import RunSummary
 
 
 def one_line(text: str | None) -> str:

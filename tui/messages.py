@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from curate.manifest import StageEntry
-from curate.runner import RunOutcome
+from curate.run.manifest import StageEntry
+from curate.run.runner import RunOutcome
 
 
 @dataclass

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from textual.message import Message
 
-from curate.manifest import StageEntry
+from curate.run.manifest import StageEntry
 from tui.messages import RunNote, StageAdvanced, StageFinished, StageStarted
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from curate.decisions import DecisionStore
-from curate.run_view import load_examples
+from curate.run.views import load_examples
 
 
 def default_pipeline(workspace: Path) -> Path | None:

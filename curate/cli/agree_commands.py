@@ -10,7 +10,7 @@ from rich.table import Table
 
 from curate.cli.common import out, user_errors
 from curate.decisions import DecisionStore
-from curate.workspace import workspace_of_run
+from curate.run.layout import workspace_of_run
 
 labelstudio_app = typer.Typer(help="Review examples in Label Studio.", no_args_is_help=True)
 Metric = Literal["alpha", "fleiss", "percent"]

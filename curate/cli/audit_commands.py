@@ -12,7 +12,7 @@ from curate.audit import DEFAULT_SIZE, DEFAULT_THRESHOLD, create_audit, latest_a
 from curate.cli.common import out, user_errors
 from curate.decisions import DecisionStore
 from curate.errors import CurateError
-from curate.workspace import pipeline_of_run, workspace_of_run
+from curate.run.layout import pipeline_of_run, workspace_of_run
 
 audit_app = typer.Typer(help="Human spot-audits of a run's train split.", no_args_is_help=True)
 

@@ -68,7 +68,7 @@ def inspect(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
     """Detect each file's container and format; show counts, turns, lengths, refusals."""
-    from curate.inspect import profile_file
+    from curate.io.inspect import profile_file
 
     profiles = [profile_file(path, tokenizer=tokenizer) for path in files]
     if as_json:
@@ -89,7 +89,7 @@ def convert(
     ] = None,
 ) -> None:
     """Convert between chat, Alpaca, ShareGPT and preference formats."""
-    from curate.convert_file import convert_file
+    from curate.formats.convert_file import convert_file
 
     result = convert_file(file, out_path, to=to, source_format=source_format)
     out.print(f"Wrote {result.written} rows to {out_path} ({to}).")
@@ -113,7 +113,7 @@ def run(
 ) -> None:
     """Run (or resume) a pipeline; writes runs/<id>/ with stages, export and manifest."""
     from curate.cli.progress import RichReporter
-    from curate.runner import run_pipeline
+    from curate.run.runner import run_pipeline
 
     with RichReporter(out) as reporter:
         outcome = run_pipeline(
@@ -136,7 +136,7 @@ def schemas(
     check: Annotated[bool, typer.Option(help="Fail if the files are not current.")] = False,
 ) -> None:
     """Write the JSON Schemas of the formats, the pipeline file and the manifest."""
-    from curate.schema_export import stale_schemas, write_schemas
+    from curate.config.schemas import stale_schemas, write_schemas
 
     if check:
         stale = stale_schemas(folder)

@@ -12,7 +12,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from curate.manifest import StageEntry
+from curate.run.manifest import StageEntry
 
 
 class RichReporter:

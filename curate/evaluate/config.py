@@ -8,7 +8,7 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from curate.config_file import explain, read_mapping
+from curate.config.reader import explain, read_mapping
 from curate.errors import CurateError
 from curate.llm.config import LLMConfig
 from curate.local_models import DEFAULT_BASE_MODEL

@@ -7,6 +7,6 @@ which the pii stage applies on every later run.
 
 from curate.pii.analyzer import PiiSetupError
 from curate.pii.decisions import PiiDecisions, SpanDecision
-from curate.pii.findings import run_findings
+from curate.run.pii_findings import run_findings
 
 __all__ = ["PiiDecisions", "PiiSetupError", "SpanDecision", "run_findings"]

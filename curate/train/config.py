@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from curate.config_file import explain, read_mapping
+from curate.config.reader import explain, read_mapping
 from curate.errors import CurateError
 from curate.local_models import DEFAULT_BASE_MODEL
 

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from curate.errors import CurateError
-from curate.export import iter_canonical
-from curate.ingest import InputSource, file_sha256, ingest
+from curate.io.ingest import InputSource, file_sha256, ingest
+from curate.run.export_files import iter_canonical
 from curate.train.config import DataConfig
 
 if TYPE_CHECKING:

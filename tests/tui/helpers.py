@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 
 from curate.decisions import DecisionStore, Override
-from curate.run_view import RunSummary, list_runs
+from curate.run.views import RunSummary, list_runs
 from tui.screens import home_screen
 from tui.screens.text_prompt_screen import TextPromptScreen
 

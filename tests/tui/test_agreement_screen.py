@@ -13,7 +13,7 @@ from curate.agreement import agreement_report, record_annotations, store_ratings
 from curate.agreement.sources import RATINGS_SCHEMA
 from curate.audit import create_audit, record_verdict
 from curate.decisions import DecisionStore
-from curate.runner import RunOutcome
+from curate.run.runner import RunOutcome
 from tests.tui.helpers import db_rows, open_screen, settle
 from tui.app import CurateApp
 from tui.screens.agreement_screen import AgreementScreen

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static
 
 from curate.audit import latest_audit
 from curate.decisions import DecisionStore
-from curate.runner import RunOutcome
+from curate.run.runner import RunOutcome
 from tests.tui.helpers import db_rows, overrides_of, settle
 from tests.tui.workspaces import write_pipeline
 from tui.app import CurateApp

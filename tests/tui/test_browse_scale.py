@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from curate.runner import RunOutcome
+from curate.run.runner import RunOutcome
 from tests.tui.helpers import rest, settle
 from tests.tui.workspaces import run_workspace, write_many_chats, write_pipeline
 from tui.app import CurateApp

@@ -8,7 +8,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Label, Select, Static
 
-from curate.runner import RunOutcome
+from curate.run.runner import RunOutcome
 from tests.tui.helpers import db_rows, overrides_of, rest, settle
 from tests.tui.workspaces import demo_rows, run_workspace, write_workspace
 from tui.app import CurateApp

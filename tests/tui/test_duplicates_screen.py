@@ -11,8 +11,8 @@ import pytest
 from textual.pilot import Pilot
 
 from curate.dedup.explain import semantic_stage_folder
-from curate.run_view import load_examples
-from curate.runner import RunOutcome, run_pipeline
+from curate.run.runner import RunOutcome, run_pipeline
+from curate.run.views import load_examples
 from tests.tui.dedup_workspace import write_dedup_workspace
 from tests.tui.helpers import answer_prompt, fix_run_listing, open_screen, overrides_of, settle
 from tui.app import CurateApp

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable
 
-from curate.runner import RunOutcome
+from curate.run.runner import RunOutcome
 from tests.tui.helpers import settle
 from tui.app import CurateApp
 from tui.screens.browse_screen import BrowseScreen

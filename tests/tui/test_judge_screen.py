@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 from textual.pilot import Pilot
 
-from curate.run_view import load_examples
-from curate.runner import RunOutcome
+from curate.run.runner import RunOutcome
+from curate.run.views import load_examples
 from tests.tui.helpers import answer_prompt, fix_run_listing, open_screen, overrides_of, settle
 from tests.tui.judged_workspace import run_judged
 from tui.app import CurateApp

@@ -11,8 +11,8 @@ from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Select, Static
 
-from curate.run_view import load_examples
-from curate.runner import RunOutcome
+from curate.run.runner import RunOutcome
+from curate.run.views import load_examples
 from tests.tui.helpers import answer_prompt, db_rows, fix_run_listing, open_screen, settle
 from tests.tui.judged_workspace import run_judged
 from tui.app import CurateApp

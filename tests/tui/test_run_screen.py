@@ -8,7 +8,7 @@ import pytest
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from curate.manifest import StageEntry
+from curate.run.manifest import StageEntry
 from tests.tui.helpers import settle
 from tests.tui.workspaces import write_pipeline
 from tui.app import CurateApp

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable
 
+from curate.config.pipeline import load_pipeline
 from curate.errors import CurateError
-from curate.pipeline import load_pipeline
-from curate.runner import RunOutcome, run_pipeline
+from curate.run.runner import RunOutcome, run_pipeline
 from tests.conftest import REPO
 from tests.tui.helpers import rest, settle
 from tui.app import CurateApp

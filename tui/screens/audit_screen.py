@@ -16,8 +16,8 @@ from curate.audit import AuditItem, AuditStatus, audit_status, create_audit, lat
 from curate.audit import record_verdict as commit_verdict
 from curate.decisions import DecisionStore, Verdict
 from curate.errors import CurateError
-from curate.run_view import RunSummary
-from curate.workspace import pipeline_of_run
+from curate.run.layout import pipeline_of_run
+from curate.run.views import RunSummary
 from tui.audit_navigation import next_pending, resume_position
 from tui.formatting import audit_summary
 from tui.screens.text_prompt_screen import TextPromptScreen

@@ -15,7 +15,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
 from curate.decisions import Override
-from curate.run_view import RunSummary, filter_examples
+from curate.run.views import RunSummary, filter_examples
 from tui.messages import ExampleChosen, ExampleFilters, ExampleHighlighted, FiltersChanged
 from tui.screens.text_prompt_screen import TextPromptScreen
 from tui.session import Session

@@ -16,8 +16,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 from curate.decisions import Override
 from curate.dedup.explain import cluster_members
 from curate.errors import CurateError
-from curate.run_view import RunSummary
-from tui.duplicate_clusters import Cluster, group_clusters, with_example_rows
+from curate.run.duplicate_clusters import Cluster, group_clusters, with_example_rows
+from curate.run.views import RunSummary
 from tui.screens.text_prompt_screen import TextPromptScreen
 from tui.session import Session
 from tui.widgets.cluster_member import ClusterMember

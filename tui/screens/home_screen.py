@@ -14,10 +14,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from curate.run_view import RunSummary, length_histogram, list_runs
+from curate.run.judge_verdicts import has_judge
+from curate.run.pii_review import has_pii
+from curate.run.views import RunSummary, length_histogram, list_runs
 from tui.formatting import run_totals, when
-from tui.judge_verdicts import has_judge
-from tui.pii_review import has_pii
 from tui.screens.agreement_screen import AgreementScreen
 from tui.screens.audit_screen import AuditScreen
 from tui.screens.browse_screen import BrowseScreen

@@ -15,8 +15,8 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from curate.decisions import Override
 from curate.errors import CurateError
-from curate.run_view import RunSummary
-from tui.judge_verdicts import Verdict, read_verdicts
+from curate.run.judge_verdicts import Verdict, read_verdicts
+from curate.run.views import RunSummary
 from tui.screens.text_prompt_screen import TextPromptScreen
 from tui.session import Session
 from tui.widgets.error_panel import ErrorPanel

@@ -16,8 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Select, Static
 
 from curate.errors import CurateError
 from curate.pii.decisions import PiiDecisions, SpanDecision, Verdict
-from curate.run_view import RunSummary
-from tui.pii_review import (
+from curate.run.pii_review import (
     WITH_FINDINGS,
     PiiExample,
     SpanRow,
@@ -26,6 +25,7 @@ from tui.pii_review import (
     read_pii_examples,
     span_rows,
 )
+from curate.run.views import RunSummary
 from tui.screens.text_prompt_screen import TextPromptScreen
 from tui.session import Session
 from tui.widgets.error_panel import ErrorPanel

@@ -15,7 +15,7 @@ from textual.reactive import reactive
 from textual.widgets import Label, Static
 
 from curate.decisions import Override
-from tui.duplicate_clusters import DECISION_LABELS
+from curate.run.duplicate_clusters import DECISION_LABELS
 from tui.formatting import short_source
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from textual.widgets import DataTable
 
 from curate.decisions import Override
-from tui.duplicate_clusters import DECISION_MARKS, Cluster
+from curate.run.duplicate_clusters import DECISION_MARKS, Cluster
 from tui.formatting import one_line
 
 CLUSTER_COLUMNS = ("cluster", "size", "lowest", "kept question")

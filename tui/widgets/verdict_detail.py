@@ -8,8 +8,8 @@ from textual.reactive import reactive
 from textual.widgets import Label, Static
 
 from curate.decisions import Override
+from curate.run.judge_verdicts import Verdict
 from tui.formatting import short_source
-from tui.judge_verdicts import Verdict
 from tui.widgets.verdict_table import outcome
 
 OVERRIDE_LABELS = {"keep": "Force-kept", "drop": "Force-dropped"}

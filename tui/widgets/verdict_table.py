@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from textual.widgets import DataTable
 
 from curate.decisions import Override
+from curate.run.judge_verdicts import Verdict
 from tui.formatting import one_line
-from tui.judge_verdicts import Verdict
 from tui.widgets.example_table import OVERRIDE_MARKS
 
 VERDICT_COLUMNS = ("", "verdict", "score", "doubt", "outcome", "rationale")

@@ -17,7 +17,7 @@ import orjson
 import polars as pl
 
 from curate.errors import CurateError
-from curate.run_view import RunSummary
+from curate.run.views import RunSummary
 
 JUDGE_STAGE = "judge"
 MIDDLE_SCORE = 3.0  # the middle of the judge's 1-5 scale

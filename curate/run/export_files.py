@@ -18,8 +18,8 @@ from curate.formats.convert import (
     from_canonical,
 )
 from curate.leakage import assert_no_leakage
-from curate.manifest import FileEntry
 from curate.record import conversation_expr
+from curate.run.manifest import FileEntry
 from curate.stages.split import SPLITS
 
 REJECTED_ORDER = ("row", "stage", "reason", "detail", "related_id", "id", "source")

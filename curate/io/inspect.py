@@ -7,8 +7,8 @@ from pathlib import Path
 
 import polars as pl
 
-from curate.ingest import InputSource, ingest
 from curate.io.containers import detect_container
+from curate.io.ingest import InputSource, ingest
 from curate.record import conversation_expr, role_text_expr
 
 # Phrases of answers that decline or do not know; matched case-insensitively.

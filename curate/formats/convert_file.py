@@ -8,10 +8,10 @@ from pathlib import Path
 import orjson
 
 from curate.errors import CurateError
-from curate.export import render_rows
 from curate.formats.convert import Format
-from curate.ingest import InputSource, ingest
 from curate.io.atomic import atomic_path
+from curate.io.ingest import InputSource, ingest
+from curate.run.export_files import render_rows
 
 
 @dataclass

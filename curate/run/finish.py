@@ -13,10 +13,11 @@ import orjson
 import polars as pl
 
 from curate import __version__
-from curate.export import export_run
-from curate.ingest import file_sha256
+from curate.config.pipeline import Pipeline
 from curate.io.atomic import atomic_dir, write_json
-from curate.manifest import (
+from curate.io.ingest import file_sha256
+from curate.run.export_files import export_run
+from curate.run.manifest import (
     ExportEntry,
     InputEntry,
     Manifest,
@@ -25,13 +26,12 @@ from curate.manifest import (
     StageEntry,
     Totals,
 )
-from curate.pipeline import Pipeline
-from curate.report import render_report
+from curate.run.report import render_report
 from curate.stages import StageConfig
 from curate.stages.split import SPLITS, SplitConfig
 
 if TYPE_CHECKING:
-    from curate.runner import Reporter
+    from curate.run.runner import Reporter
 
 
 class AccountingError(RuntimeError):

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from curate.config_file import dotted, explain, read_mapping
+from curate.config.reader import dotted, explain, read_mapping
 from curate.errors import PipelineError
 from curate.formats.convert import Format
 from curate.llm.independence import teacher_judges_itself

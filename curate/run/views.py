@@ -9,8 +9,8 @@ import orjson
 import polars as pl
 
 from curate.decisions import DecisionStore
-from curate.manifest import Manifest, StageEntry
 from curate.record import EXAMPLE_SCHEMA, conversation_expr
+from curate.run.manifest import Manifest, StageEntry
 
 EMPTY_EXAMPLES_SCHEMA: dict[str, pl.DataType] = {
     **EXAMPLE_SCHEMA,

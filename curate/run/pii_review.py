@@ -14,8 +14,8 @@ import polars as pl
 
 from curate.pii.anonymize import allowed_spans
 from curate.pii.decisions import SpanDecision
-from curate.pii.findings import pii_stage_dir, run_findings
-from curate.run_view import RunSummary
+from curate.run.pii_findings import pii_stage_dir, run_findings
+from curate.run.views import RunSummary
 
 PII_STAGE = "pii"
 WITH_FINDINGS = "*"  # filter value: examples with any finding

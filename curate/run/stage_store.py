@@ -11,7 +11,7 @@ import orjson
 import polars as pl
 
 from curate.io.atomic import atomic_dir
-from curate.manifest import StageEntry
+from curate.run.manifest import StageEntry
 
 STAGE_FILES = ("kept.parquet", "rejected.parquet", "metrics.json")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import orjson
 import polars as pl
 
-from curate.manifest import Manifest
 from curate.reasons import REASONS
+from curate.run.manifest import Manifest
 
 
 def render_report(

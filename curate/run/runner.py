@@ -15,15 +15,15 @@ import orjson
 import polars as pl
 
 from curate import __version__
+from curate.config.pipeline import Pipeline, load_pipeline
 from curate.decisions import DecisionStore, Override
 from curate.errors import CurateError, InputError
-from curate.ingest import InputSource, file_sha256, ingest
 from curate.io.atomic import remove_stale_temps
 from curate.io.containers import size_of
-from curate.manifest import Manifest, StageEntry
-from curate.pipeline import Pipeline, load_pipeline
-from curate.run_export import AccountingError, complete_manifest, export_and_record
-from curate.run_store import (
+from curate.io.ingest import InputSource, file_sha256, ingest
+from curate.run.finish import AccountingError, complete_manifest, export_and_record
+from curate.run.manifest import Manifest, StageEntry
+from curate.run.stage_store import (
     finished_entry,
     remove_stale_stages,
     reuse_from_other_runs,
