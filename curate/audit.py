@@ -10,6 +10,7 @@ import polars as pl
 
 from curate.decisions import DecisionStore, Verdict, now
 from curate.errors import CurateError
+from curate.run.layout import RunLayout
 
 DEFAULT_SIZE = 50
 DEFAULT_THRESHOLD = 0.95
@@ -71,11 +72,10 @@ class AuditStatus:
 
 def train_split(run_dir: Path) -> pl.DataFrame:
     """The train rows of a run, from its latest stage output that carries a split."""
-    for folder in sorted((run_dir / "stages").glob("*_*"), reverse=True):
-        kept = folder / "kept.parquet"
-        if kept.is_file() and "split" in pl.read_parquet_schema(kept):
-            return pl.read_parquet(kept).filter(pl.col("split") == "train")
-    raise CurateError("this run has no split yet; run the pipeline first", file=run_dir)
+    latest = RunLayout(run_dir).latest(with_column="split")
+    if latest is None:
+        raise CurateError("this run has no split yet; run the pipeline first", file=run_dir)
+    return pl.read_parquet(latest.kept).filter(pl.col("split") == "train")
 
 
 def sample_ids(frame: pl.DataFrame, size: int, seed: int, stratify: str | None = None) -> list[str]:

@@ -11,9 +11,9 @@ import orjson
 import pytest
 
 from curate.config.pipeline import load_pipeline
+from curate.config.stage_rules import unredacted_remote_stage
 from curate.decisions import DecisionStore
 from curate.errors import PipelineError
-from curate.llm.privacy import unredacted_llm_stage
 from curate.run.runner import run_pipeline
 from tests.conftest import chat, write_jsonl
 from tests.llm_servers import FakeLLMServer, running_server
@@ -69,11 +69,11 @@ def rejected_reasons(run_dir: Path) -> dict[str, str]:
 
 def test_a_judge_needs_an_earlier_pii_stage_or_an_explicit_opt_out(tmp_path):
     judge = {"stage": "judge"}
-    assert unredacted_llm_stage(["validate", "pii", "judge"]) is None
-    assert "stages[0] (judge)" in (unredacted_llm_stage(["judge", "pii"]) or "")
+    assert unredacted_remote_stage(["validate", "pii", "judge"]) is None
+    assert "stages[0] (judge)" in (unredacted_remote_stage(["judge", "pii"]) or "")
     opted_out = SimpleNamespace(stage="judge", send_unredacted=True)
-    assert unredacted_llm_stage(["validate", opted_out]) is None
-    assert unredacted_llm_stage([SimpleNamespace(**judge)]) is not None
+    assert unredacted_remote_stage(["validate", opted_out]) is None
+    assert unredacted_remote_stage([SimpleNamespace(**judge)]) is not None
 
     path = tmp_path / "p.yaml"
     path.write_text("inputs: [d.jsonl]\nstages:\n  - validate\n  - judge:\n      llm: {model: m}\n")

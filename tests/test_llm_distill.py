@@ -10,8 +10,8 @@ import orjson
 import pytest
 
 from curate.config.pipeline import load_pipeline
+from curate.config.stage_rules import teacher_judges_itself
 from curate.errors import PipelineError
-from curate.llm.independence import teacher_judges_itself
 from curate.run.runner import run_pipeline
 from curate.stages.base import RunContext, StageResult
 from curate.stages.distill import DistillConfig

@@ -179,7 +179,9 @@ def test_semantic_leak_check_names_the_pair(tmp_path):
     batch = batch_of(tmp_path, rows(), "d.jsonl")
     split = ["train"] * 6 + ["test", "train", "train"]
     leaks = semantic_leaks(
-        batch.with_columns(split=pl.Series(split)), SemanticDedupConfig(threshold=0.9), tmp_path
+        batch.with_columns(split=pl.Series(split)),
+        SemanticDedupConfig(threshold=0.9).spec(),
+        tmp_path,
     )
     assert len(leaks) == 1
     named = r"test example d\.jsonl line 7 has train neighbour d\.jsonl line 1 at cosine 0\.9"
@@ -189,7 +191,7 @@ def test_semantic_leak_check_names_the_pair(tmp_path):
 def test_split_pulls_a_missed_near_duplicate_into_train(tmp_path):
     from curate.dedup.leakage import pull_leaks_into_train, semantic_leaks
 
-    config = SemanticDedupConfig(threshold=0.9)
+    config = SemanticDedupConfig(threshold=0.9).spec()
     batch = batch_of(tmp_path, rows(), "d.jsonl")
     # lines 7 and 8 are twins of lines 1 and 2 that dedup did not link (say an approximate
     # index missed them); 8 shares a group with line 6, which must move with it; line 9 is
@@ -233,7 +235,7 @@ def test_dedup_explain_lists_and_shows_clusters(tmp_path):
     assert "3 clusters, 6 members" in listing.output
     cluster = outcome.manifest.stages[-2]
     assert cluster.name == "semantic_dedup"
-    from curate.dedup.explain import cluster_members
+    from curate.run.duplicate_clusters import cluster_members
 
     first_cluster = cluster_members(outcome.run_dir)["cluster_id"][0]
     shown = cli.invoke(

@@ -7,8 +7,8 @@ import random
 import polars as pl
 import pytest
 
+from curate.dedup.leakage import assert_no_leakage, find_leaks
 from curate.errors import LeakageError
-from curate.leakage import assert_no_leakage, find_leaks
 from curate.stages.split import SplitConfig, SplitRatios
 from tests.conftest import chat
 from tests.stage_helpers import batch_of, run_stage

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from curate.reasons import REASONS
+from curate.stages.registry import stage_info
 from curate.stages.validate import ValidateConfig
 from tests.conftest import chat
 from tests.stage_helpers import batch_of, reasons_by_line, run_stage
@@ -35,7 +35,7 @@ def test_each_structural_problem_gets_its_reason(tmp_path):
         8: "schema.bad_role_order",
     }
     assert sorted(result.kept["source_line"].to_list()) == [1, 9]
-    assert set(result.rejected["reason"]) <= set(REASONS)
+    assert set(result.rejected["reason"]) <= stage_info("validate").codes
 
 
 def test_detail_names_file_line_and_turn(tmp_path):

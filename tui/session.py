@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from curate.decisions import DecisionStore
+from curate.run.layout import RunLayout
 from curate.run.views import load_examples
 
 
@@ -24,8 +25,8 @@ def default_pipeline(workspace: Path) -> Path | None:
 
 def _freshness(run_dir: Path) -> tuple[int, ...]:
     """Changes when the run's stages change, so a resumed run is not served stale."""
-    stages = run_dir / "stages"
-    manifest = run_dir / "manifest.json"
+    layout = RunLayout(run_dir)
+    stages, manifest = layout.stages_dir, layout.manifest_path
     return (
         stages.stat().st_mtime_ns if stages.exists() else 0,
         manifest.stat().st_mtime_ns if manifest.exists() else 0,

@@ -10,6 +10,7 @@ from sklearn.metrics import precision_score, recall_score
 
 from curate.agreement.stats import Figure, cohen, majority
 from curate.errors import CurateError
+from curate.run.layout import RunLayout
 
 
 @dataclass
@@ -25,14 +26,9 @@ class JudgeCalibration:
 
 def judge_verdicts(run_dir: Path) -> dict[str, str]:
     """GOOD/BAD per example from the run's judge stage (kept and rejected)."""
-    folders = sorted((run_dir / "stages").glob("*_judge"))
-    if not folders:
-        raise CurateError("this run has no judge stage output", file=run_dir)
+    stage = RunLayout(run_dir).require_stage("judge")
     verdicts: dict[str, str] = {}
-    for name in ("kept", "rejected"):
-        path = folders[-1] / f"{name}.parquet"
-        if not path.is_file():
-            continue
+    for path in (stage.kept, stage.rejected):
         frame = pl.read_parquet(path)
         if "judge_verdict" in frame.columns:
             rows = frame.select("id", "judge_verdict").drop_nulls().iter_rows()

@@ -18,6 +18,7 @@ import yaml
 
 from curate.decisions import DecisionStore
 from curate.errors import CurateError
+from curate.run.layout import RunLayout
 
 CONFIG_FILE = "labelstudio.yaml"  # in the workspace: url, api_key (env vars win)
 
@@ -70,11 +71,10 @@ def review_config(labels: list[str] | None = None) -> str:
 
 def run_examples(run_dir: Path) -> pl.DataFrame:
     """The examples a run kept last (its latest stage output)."""
-    for folder in sorted((run_dir / "stages").glob("*_*"), reverse=True):
-        kept = folder / "kept.parquet"
-        if kept.is_file():
-            return pl.read_parquet(kept, columns=["id", "messages"])
-    raise CurateError("this run has no stage output yet", file=run_dir)
+    latest = RunLayout(run_dir).latest()
+    if latest is None:
+        raise CurateError("this run has no stage output yet", file=run_dir)
+    return pl.read_parquet(latest.kept, columns=["id", "messages"])
 
 
 def task_data(example_id: str, messages: list[dict[str, str]]) -> dict[str, str]:

@@ -150,12 +150,12 @@ def schemas(
 
 @app.command()
 def reasons() -> None:
-    """List every rejection reason code and what it means."""
-    from curate.reasons import REASONS
+    """List every rejection reason code, what it means, and whether a force-keep rescues it."""
+    from curate.reasons import all_reasons
 
-    table = Table("code", "meaning")
-    for code, meaning in REASONS.items():
-        table.add_row(code, meaning)
+    table = Table("code", "meaning", "force-keep")
+    for reason in all_reasons().values():
+        table.add_row(reason.code, reason.meaning, "rescues" if reason.rescuable else "")
     out.print(table)
 
 

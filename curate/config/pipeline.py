@@ -9,10 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from curate.config.reader import dotted, explain, read_mapping
+from curate.config.stage_rules import teacher_judges_itself, unredacted_remote_stage
 from curate.errors import PipelineError
 from curate.formats.convert import Format
-from curate.llm.independence import teacher_judges_itself
-from curate.llm.privacy import unredacted_llm_stage
 from curate.stages import STAGE_CONFIGS, StageSpec
 
 
@@ -73,7 +72,7 @@ class Pipeline(_Strict):
     @classmethod
     def _llm_stage_rules(cls, value: list[Any]) -> list[Any]:
         """LLM stages see redacted text, and a teacher never judges its own answers."""
-        problem = unredacted_llm_stage(value)
+        problem = unredacted_remote_stage(value)
         if problem:
             raise PydanticCustomError("unredacted_llm_stage", problem)
         problem = teacher_judges_itself(value)

@@ -1,10 +1,12 @@
-"""The semantic part of the leakage proof: no eval or test example has a train neighbour at or
-above the near-duplicate threshold.
+"""The leakage proof: no example, no text equal once normalised, and no near-duplicate sits
+in two splits.
 
-Dedup links pairs through a bounded neighbour list (and, past ``exact_limit``, an approximate
-index), so a near-duplicate pair can escape its cluster. Split therefore runs
-``pull_leaks_into_train``: an exact search of every held-out example against train, which
-moves each leaking example's group into train until none is left, and so proves the result.
+The exact part (``find_leaks``, ``assert_no_leakage``) compares ids, normalised text and group
+values. The semantic part exists because dedup links pairs through a bounded neighbour list
+(and, past ``exact_limit``, an approximate index), so a near-duplicate pair can escape its
+cluster. Split therefore runs ``pull_leaks_into_train``: an exact search of every held-out
+example against train, which moves each leaking example's group into train until none is
+left, and so proves the result.
 """
 
 from __future__ import annotations
@@ -14,11 +16,56 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from curate.stages.semantic_dedup import SemanticDedupConfig
+from curate.dedup.embedding import NearDuplicateSpec
+from curate.errors import LeakageError
+from curate.record import normalized_text_expr
+
+
+def find_leaks(
+    frame: pl.DataFrame, group: str | None = None, *, text_key: str | None = None, limit: int = 5
+) -> list[str]:
+    """Sentences describing every key shared by two splits (at most ``limit`` per key kind).
+
+    ``text_key`` names a column already holding the normalised text, to avoid recomputing it.
+    """
+    keyed = frame.with_columns(_key=pl.col(text_key) if text_key else normalized_text_expr())
+    kinds = [("id", "id"), ("_key", "normalised text")]
+    if group and group in frame.columns:
+        kinds.append((group, f"group '{group}'"))
+    problems: list[str] = []
+    for column, what in kinds:
+        shared = (
+            keyed.filter(pl.col(column).is_not_null())
+            .group_by(column)
+            .agg(
+                pl.col("split").n_unique().alias("_splits"),
+                pl.col("split").unique().sort().str.join("+").alias("_where"),
+                pl.col("source").sort().first().alias("_source"),
+            )
+            .filter(pl.col("_splits") > 1)
+            .sort("_source")
+        )
+        for _, where, source in shared.select(column, "_where", "_source").head(limit).iter_rows():
+            problems.append(f"{what} of {source} is in {where}")
+        if shared.height > limit:
+            problems.append(f"... and {shared.height - limit} more by {what}")
+    return problems
+
+
+def assert_no_leakage(
+    frame: pl.DataFrame, group: str | None = None, *, text_key: str | None = None
+) -> None:
+    """Raise LeakageError, naming the examples, when two splits share a key."""
+    problems = find_leaks(frame, group, text_key=text_key)
+    if problems:
+        raise LeakageError(
+            "split leakage: " + "; ".join(problems),
+            hint="this is a bug in a stage after split, or a group column that splits duplicates",
+        )
 
 
 def pull_leaks_into_train(
-    kept: pl.DataFrame, config: SemanticDedupConfig, workspace: Path, group: str
+    kept: pl.DataFrame, spec: NearDuplicateSpec, workspace: Path, group: str
 ) -> tuple[pl.DataFrame, int]:
     """``kept`` with each held-out group that has a train neighbour at or above the threshold
     moved into train (repeated until no held-out example has one), and how many rows moved.
@@ -29,7 +76,7 @@ def pull_leaks_into_train(
     import faiss
 
     frame = kept.sort("row")
-    vectors, _ = config.build().embed(frame, workspace)
+    vectors, _ = spec.embed(frame, workspace)
     split = frame["split"].to_numpy().astype(object)
     groups = frame[group].to_numpy()
     joining = np.flatnonzero(split == "train")
@@ -41,7 +88,7 @@ def pull_leaks_into_train(
         index = faiss.IndexFlatIP(vectors.shape[1])
         index.add(np.ascontiguousarray(vectors[joining]))
         sims, _ = index.search(np.ascontiguousarray(vectors[held]), 1)
-        leaking = held[sims[:, 0] >= config.threshold]
+        leaking = held[sims[:, 0] >= spec.threshold]
         joining = np.flatnonzero(np.isin(groups, groups[leaking]) & (split != "train"))
         split[joining] = "train"
         moved += len(joining)
@@ -53,13 +100,13 @@ def pull_leaks_into_train(
 
 
 def semantic_leaks(
-    kept: pl.DataFrame, config: SemanticDedupConfig, workspace: Path, *, limit: int = 5
+    kept: pl.DataFrame, spec: NearDuplicateSpec, workspace: Path, *, limit: int = 5
 ) -> list[str]:
     """Sentences naming each held-out example whose nearest train example is too close."""
     import faiss
 
     frame = kept.sort("row")
-    vectors, _ = config.build().embed(frame, workspace)
+    vectors, _ = spec.embed(frame, workspace)
     in_train = (frame["split"] == "train").to_numpy()
     if in_train.all() or not in_train.any():
         return []
@@ -69,7 +116,7 @@ def semantic_leaks(
     held = frame.filter(~pl.Series(in_train))
     train = frame.filter(pl.Series(in_train))
     problems = []
-    for position in np.flatnonzero(sims[:, 0] >= config.threshold)[:limit]:
+    for position in np.flatnonzero(sims[:, 0] >= spec.threshold)[:limit]:
         other = train.row(int(nearest[position, 0]), named=True)
         mine = held.row(int(position), named=True)
         problems.append(

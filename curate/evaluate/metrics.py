@@ -10,7 +10,7 @@ from typing import Any, Literal
 import orjson
 
 from curate.evaluate.config import DecisionRule, TaskConfig
-from curate.stages.json_format import schema_mismatch
+from curate.formats.json_schema import schema_mismatch
 
 _EPS = 1e-9  # so that a drop of exactly 5% is not read as 5.0000001%
 _OBJECT = re.compile(r"\{.*\}", re.S)

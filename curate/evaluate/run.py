@@ -23,8 +23,8 @@ from curate.evaluate.metrics import (
     row_scores,
     task_metrics,
 )
-from curate.llm.privacy import unredacted_run
 from curate.local_models import resolve_model
+from curate.run.layout import RunLayout
 
 
 class EvalReporter(Protocol):
@@ -103,7 +103,7 @@ def evaluate(config: EvalConfig, reporter: EvalReporter | None = None) -> EvalRe
     if not run_dir.is_dir():
         raise CurateError("run folder not found", file=run_dir, field="run")
     judged = config.judge is not None and not config.judge.send_unredacted
-    if judged and (problem := unredacted_run(run_dir)):
+    if judged and (problem := RunLayout(run_dir).unredacted_reason()):
         raise CurateError(problem, field="judge.send_unredacted")
     rows = read_rows(run_dir / "export" / "test.jsonl", what="test split", limit=config.limit)
     variants = list(dict.fromkeys(config.variants))

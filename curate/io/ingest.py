@@ -15,8 +15,15 @@ import polars as pl
 from curate.errors import InputError
 from curate.formats.convert import Format, RowError, detect_format, to_canonical
 from curate.io.containers import UNIT, Container, RawRow, detect_container, iter_rows
+from curate.reasons import Reason
 from curate.record import EXAMPLE_SCHEMA, MESSAGES_DTYPE, content_id
 
+INGEST_REASONS = (
+    Reason("parse.invalid_json", "The line (or item) is not valid JSON."),
+    Reason("parse.not_an_object", "The row is valid JSON but not an object."),
+    Reason("parse.unknown_format", "The row matches none of chat, Alpaca, ShareGPT or preference."),
+    Reason("parse.bad_field", "A field the format needs has the wrong type or shape."),
+)
 REJECTION_COLUMNS = {"reason": pl.String(), "detail": pl.String(), "related_id": pl.String()}
 _SORTED = orjson.OPT_SORT_KEYS
 

@@ -17,10 +17,10 @@ from curate.pii.anonymize import (
 )
 from curate.pii.scan import FIELDS, BatchScan, ExampleScan
 from curate.record import MESSAGES_DTYPE
-from curate.stages.base import StageResult, partition
+from curate.rejections import partition
 
 if TYPE_CHECKING:
-    from curate.stages.pii import PiiConfig
+    from curate.pii.settings import PiiSettings
 
 FINDING_DTYPE = pl.Struct(
     {
@@ -39,8 +39,10 @@ PII_COLUMNS = ("pii", "pii_types", "pii_count", "pii_review")
 EXAMPLES_PER_TYPE = 3
 
 
-def apply_findings(batch: pl.DataFrame, scan: BatchScan, config: PiiConfig) -> StageResult:
-    """The stage result: kept rows rewritten and annotated, ``drop`` rows rejected."""
+def apply_findings(
+    batch: pl.DataFrame, scan: BatchScan, config: PiiSettings
+) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, float | int | str]]:
+    """Kept rows rewritten and annotated, ``drop`` rows rejected, and the counts."""
     faker = Pseudonymizer(config.seed) if _uses(config, "pseudonymize") else None
     new_turns: dict[str, list] = {name: [] for name in FIELDS}
     dropped: list[str | None] = []
@@ -68,15 +70,15 @@ def apply_findings(batch: pl.DataFrame, scan: BatchScan, config: PiiConfig) -> S
     )
     reason = pl.when(pl.col("_drop").is_not_null()).then(pl.lit("pii.dropped"))
     kept, rejected = partition(frame, reason, pl.col("_drop"))
-    return StageResult(kept.drop("_drop"), rejected.drop("_drop"), _metrics(scan, rejected.height))
+    return kept.drop("_drop"), rejected.drop("_drop"), _metrics(scan, rejected.height)
 
 
-def _uses(config: PiiConfig, action: str) -> bool:
+def _uses(config: PiiSettings, action: str) -> bool:
     return config.default_action == action or action in config.actions.values()
 
 
 def _replacements(
-    example: ExampleScan, faker: Pseudonymizer | None, config: PiiConfig, *, redact_all: bool
+    example: ExampleScan, faker: Pseudonymizer | None, config: PiiSettings, *, redact_all: bool
 ) -> dict[tuple[str, int], list[tuple[int, int, str]]]:
     """New text per finding span; a dropped example is redacted throughout (no PII in
     rejected.jsonl), a kept one per its actions."""

@@ -25,7 +25,7 @@ from curate.pii.anonymize import Finding, allowed_spans, is_allowed, resolve_ove
 
 if TYPE_CHECKING:
     from curate.pii.decisions import SpanDecision
-    from curate.stages.pii import PiiConfig
+    from curate.pii.settings import PiiSettings
 
 FIELDS = ("messages", "chosen", "rejected")
 TurnKey = tuple[str, int]  # (field, turn index)
@@ -53,7 +53,7 @@ class BatchScan:
 
 def scan_batch(
     batch: pl.DataFrame,
-    config: PiiConfig,
+    config: PiiSettings,
     decisions: dict[str, list[SpanDecision]],
     *,
     log: Callable[[str], None] = lambda _: None,
@@ -104,7 +104,7 @@ def scan_batch(
     return BatchScan(examples, len(ner_texts) + len(plain_texts), len(ner_texts))
 
 
-def _read_example(row: dict, config: PiiConfig) -> ExampleScan:
+def _read_example(row: dict, config: PiiSettings) -> ExampleScan:
     turns: dict[TurnKey, tuple[str, str]] = {}
     for name in FIELDS:
         for i, message in enumerate(row.get(name) or []):
@@ -115,7 +115,7 @@ def _read_example(row: dict, config: PiiConfig) -> ExampleScan:
 
 
 def _resolve(
-    example: ExampleScan, hits: dict, config: PiiConfig, decisions: list[SpanDecision]
+    example: ExampleScan, hits: dict, config: PiiSettings, decisions: list[SpanDecision]
 ) -> None:
     not_pii = [d.text for d in decisions if d.verdict == "not_pii"]
     found = []

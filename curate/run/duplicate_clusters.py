@@ -1,12 +1,16 @@
-"""A run's near-duplicate clusters shaped for the Duplicates screen: one object per cluster."""
+"""A run's near-duplicate clusters, as ``curate dedup explain`` and the Duplicates screen show
+them: member rows, and one object per cluster."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import polars as pl
+
+from curate.run.layout import RunLayout
 
 # What a standing override looks like in the member list: K keep, S split out, D drop.
 DECISION_MARKS = {"keep": "K", "distinct": "S", "drop": "D"}
@@ -63,3 +67,29 @@ def group_clusters(members: pl.DataFrame) -> list[Cluster]:
     for row in members.iter_rows(named=True):
         clusters.setdefault(str(row["cluster_id"]), []).append(row)
     return [Cluster(cluster_id, rows) for cluster_id, rows in clusters.items()]
+
+
+def semantic_stage_folder(run_dir: Path) -> Path:
+    """The run's finished semantic_dedup stage folder (its last when dedup repeats)."""
+    return RunLayout(run_dir).require_stage("semantic_dedup").path
+
+
+def cluster_members(run_dir: Path) -> pl.DataFrame:
+    """Every member of every cluster of two or more: cluster_id, kept flag, similarity to the
+    kept member, id, source, prompt; largest clusters first, the kept member first in each."""
+    folder = semantic_stage_folder(run_dir)
+    columns = ["cluster_id", "cluster_size", "similarity", "id", "source", "messages"]
+    kept = pl.read_parquet(folder / "kept.parquet", columns=columns).with_columns(kept=pl.lit(True))
+    dropped = pl.read_parquet(folder / "rejected.parquet", columns=columns).with_columns(
+        kept=pl.lit(False)
+    )
+    members = pl.concat([kept, dropped]).filter(pl.col("cluster_id").is_not_null())
+    prompt = (
+        pl.col("messages")
+        .list.eval(pl.element().filter(pl.element().struct.field("role") == "user"))
+        .list.first()
+        .struct.field("content")
+    )
+    return members.with_columns(prompt=prompt).sort(
+        ["cluster_size", "cluster_id", "kept", "similarity"], descending=[True, False, True, True]
+    )

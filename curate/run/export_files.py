@@ -10,6 +10,7 @@ from pathlib import Path
 import orjson
 import polars as pl
 
+from curate.dedup.leakage import assert_no_leakage
 from curate.formats.convert import (
     SHADOWED_META,
     CanonicalRow,
@@ -17,11 +18,14 @@ from curate.formats.convert import (
     RowError,
     from_canonical,
 )
-from curate.leakage import assert_no_leakage
+from curate.reasons import Reason
 from curate.record import conversation_expr
 from curate.run.manifest import FileEntry
 from curate.stages.split import SPLITS
 
+EXPORT_REASONS = (
+    Reason("export.unrepresentable", "The example cannot be written in the chosen output format."),
+)
 REJECTED_ORDER = ("row", "stage", "reason", "detail", "related_id", "id", "source")
 
 

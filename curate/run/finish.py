@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import platform
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import orjson
@@ -15,8 +15,8 @@ import polars as pl
 from curate import __version__
 from curate.config.pipeline import Pipeline
 from curate.io.atomic import atomic_dir, write_json
-from curate.io.ingest import file_sha256
 from curate.run.export_files import export_run
+from curate.run.layout import RunLayout
 from curate.run.manifest import (
     ExportEntry,
     InputEntry,
@@ -38,10 +38,19 @@ class AccountingError(RuntimeError):
     """A stage lost or duplicated rows: a bug, never a user mistake."""
 
 
+@dataclass(frozen=True)
+class PipelineSource:
+    """Where a run's pipeline came from: a file and its sha256, or ``<python>`` and the
+    digest of the configuration built in code."""
+
+    path: str
+    sha256: str
+
+
 def export_and_record(
     pipeline: Pipeline,
-    pipeline_path: Path,
-    run_dir: Path,
+    origin: PipelineSource,
+    layout: RunLayout,
     run_id: str,
     export_print: str,
     stages: list[StageConfig],
@@ -57,7 +66,7 @@ def export_and_record(
     cfg = pipeline.export
     reporter.stage_started(len(entries), "export", kept.height)
     started = time.perf_counter()
-    with atomic_dir(run_dir / "export") as tmp:
+    with atomic_dir(layout.export_dir) as tmp:
         result = export_run(
             kept,
             rejected,
@@ -81,8 +90,8 @@ def export_and_record(
             run_id=run_id,
             created_at=datetime.now(UTC).isoformat(timespec="seconds"),
             pipeline=PipelineEntry(
-                path=str(pipeline_path),
-                sha256=file_sha256(pipeline_path),
+                path=origin.path,
+                sha256=origin.sha256,
                 name=pipeline.name,
                 config=pipeline.model_dump(mode="json"),
             ),
@@ -119,19 +128,16 @@ def export_and_record(
             reasons={"export.unrepresentable": unrepresentable} if unrepresentable else {},
         )
     )
-    write_json(run_dir / "manifest.json", manifest.model_dump(mode="json"))
+    write_json(layout.manifest_path, manifest.model_dump(mode="json"))
     return manifest
 
 
-def complete_manifest(run_dir: Path, export_print: str) -> Manifest | None:
+def complete_manifest(layout: RunLayout, export_print: str) -> Manifest | None:
     """The run's manifest if the run finished with this export fingerprint."""
-    path = run_dir / "manifest.json"
-    if not path.is_file():
+    manifest = layout.manifest()
+    if manifest is None or manifest.export.fingerprint != export_print:
         return None
-    manifest = Manifest.model_validate(orjson.loads(path.read_bytes()))
-    if manifest.export.fingerprint != export_print:
-        return None
-    if not all((run_dir / "export" / f.path).is_file() for f in manifest.export.files):
+    if not all((layout.export_dir / f.path).is_file() for f in manifest.export.files):
         return None
     return manifest
 

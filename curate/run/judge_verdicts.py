@@ -8,7 +8,6 @@ check. Failed judge calls come first of all; unjudged rows (skipped, out of budg
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 import orjson
 import polars as pl
 
-from curate.errors import CurateError
+from curate.run.layout import RunLayout
 from curate.run.views import RunSummary
 
 JUDGE_STAGE = "judge"
@@ -29,15 +28,8 @@ def has_judge(run: RunSummary) -> bool:
 
 
 def judge_stage_folder(run_dir: Path) -> Path:
-    """``stages/NN_judge`` of the run."""
-    for folder in sorted((run_dir / "stages").glob("*_*")):
-        if re.fullmatch(r"\d+_judge", folder.name) and (folder / "kept.parquet").is_file():
-            return folder
-    raise CurateError(
-        "this run has no finished judge stage",
-        file=run_dir,
-        hint="add `- judge` to the pipeline's stages and run it",
-    )
+    """The run's judge stage folder (its last one when the judge repeats)."""
+    return RunLayout(run_dir).require_stage(JUDGE_STAGE).path
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,12 @@ Kept rows hold rewritten text, so the original span is read from the pii stage's
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import polars as pl
 
 from curate.errors import CurateError
+from curate.run.layout import RunLayout
 
 FINDING_COLUMNS = (
     "id",
@@ -32,19 +32,14 @@ FINDING_COLUMNS = (
 
 
 def pii_stage_dir(run_dir: Path) -> tuple[Path, Path]:
-    """The run's pii stage folder and the folder of the stage before it."""
-    folders = sorted(
-        (p for p in (run_dir / "stages").glob("*_*") if re.fullmatch(r"\d+_.+", p.name)),
-        key=lambda p: int(p.name.split("_", 1)[0]),
-    )
-    for i, folder in enumerate(folders):
-        if folder.name.split("_", 1)[1] == "pii" and i > 0:
-            return folder, folders[i - 1]
-    raise CurateError(
-        "this run has no finished pii stage",
-        file=run_dir,
-        hint="add `- pii` to the pipeline's stages and run it",
-    )
+    """The run's pii stage folder (its last when pii repeats) and the folder of the stage
+    before it, whose kept rows are the text as the pii stage read it."""
+    layout = RunLayout(run_dir)
+    stage = layout.require_stage("pii")
+    before = layout.before(stage)
+    if before is None:  # the overrides step always runs first, so this is a damaged run
+        raise CurateError("the pii stage's input is missing", file=run_dir)
+    return stage.path, before.path
 
 
 def run_findings(run_dir: Path) -> pl.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import orjson
 import polars as pl
 
-from curate.reasons import REASONS
+from curate.reasons import describe
 from curate.run.manifest import Manifest
 
 
@@ -66,7 +66,7 @@ def _reasons_section(rejected: pl.DataFrame, per_reason: int) -> list[str]:
         rejected.group_by("stage", "reason").len().sort("len", "reason", descending=[True, False])
     )
     for stage, reason, count in counts.iter_rows():
-        out.append(f"| {stage} | `{reason}` | {count} | {REASONS.get(reason, '')} |")
+        out.append(f"| {stage} | `{reason}` | {count} | {describe(reason)} |")
     out += ["", "Examples:", ""]
     for (reason,), group in rejected.sort("row").group_by("reason", maintain_order=True):
         for detail in group["detail"].head(per_reason):

@@ -20,22 +20,36 @@ from curate.decisions import DecisionStore, Override
 from curate.errors import CurateError, InputError
 from curate.io.atomic import remove_stale_temps
 from curate.io.containers import size_of
-from curate.io.ingest import InputSource, file_sha256, ingest
-from curate.run.finish import AccountingError, complete_manifest, export_and_record
+from curate.io.ingest import INGEST_REASONS, InputSource, file_sha256, ingest
+from curate.reasons import Reason
+from curate.run.finish import (
+    AccountingError,
+    PipelineSource,
+    complete_manifest,
+    export_and_record,
+)
+from curate.run.layout import RunLayout
 from curate.run.manifest import Manifest, StageEntry
 from curate.run.stage_store import (
     finished_entry,
     remove_stale_stages,
     reuse_from_other_runs,
     save_stage,
-    stage_dir,
 )
 from curate.stages import RunContext, StageConfig, StageResult
-from curate.stages.overrides import ApplyOverrides, rescue_kept
-from curate.stages.semantic_dedup import SemanticDedupConfig
+from curate.stages.overrides import OVERRIDE_REASONS, ApplyOverrides, rescue_kept
+from curate.stages.registry import stage_info
 from curate.stages.split import SplitConfig
 
-__all__ = ["AccountingError", "Reporter", "RunOutcome", "SilentReporter", "run_pipeline"]
+__all__ = [
+    "AccountingError",
+    "Reporter",
+    "RunOutcome",
+    "SilentReporter",
+    "UndeclaredReasonError",
+    "execute",
+    "run_pipeline",
+]
 
 
 class Reporter(Protocol):
@@ -77,15 +91,21 @@ class RunOutcome:
     already_complete: bool = False
 
 
+class UndeclaredReasonError(AccountingError):
+    """A stage rejected rows with a reason code it did not declare: a bug in the stage."""
+
+
 @dataclass
 class _Step:
-    """One step of a run: a name, a fingerprint, and how to run it on a batch."""
+    """One step of a run: a name, a fingerprint, how to run it on a batch, and the reason
+    codes it declared (those a person's force-keep may undo among them)."""
 
     name: str
     fingerprint: str
     run: Callable[[pl.DataFrame, RunContext], StageResult]
+    declared: frozenset[str]
     always_run: bool = False
-    rescuable: bool = False
+    rescuable: frozenset[str] = frozenset()
 
 
 def fingerprint(*parts: object) -> str:
@@ -131,13 +151,34 @@ def run_pipeline(
     strict: bool | None = None,
     reporter: Reporter | None = None,
 ) -> RunOutcome:
-    """Run (or resume) the pipeline; returns once the manifest is written."""
-    reporter = reporter or SilentReporter()
+    """Run (or resume) the pipeline file; returns once the manifest is written."""
     pipeline = load_pipeline(pipeline_path)
+    return execute(
+        pipeline,
+        resolve_sources(pipeline, pipeline_path, inputs),
+        workspace_of(pipeline, pipeline_path),
+        PipelineSource(str(pipeline_path), file_sha256(pipeline_path)),
+        out=out,
+        strict=strict,
+        reporter=reporter,
+    )
+
+
+def execute(
+    pipeline: Pipeline,
+    sources: list[InputSource],
+    workspace: Path,
+    origin: PipelineSource,
+    *,
+    out: Path | None = None,
+    strict: bool | None = None,
+    reporter: Reporter | None = None,
+) -> RunOutcome:
+    """Run (or resume) ``pipeline`` over ``sources`` in ``workspace``; ``origin`` names where
+    the pipeline came from, for the manifest."""
+    reporter = reporter or SilentReporter()
     strict = pipeline.strict if strict is None else strict
-    sources = resolve_sources(pipeline, pipeline_path, inputs)
     stages = planned_stages(pipeline)
-    workspace = workspace_of(pipeline, pipeline_path)
     with DecisionStore(workspace) as store:
         overrides = store.overrides()
         ingest_print = fingerprint(
@@ -146,12 +187,13 @@ def run_pipeline(
         steps = _plan(stages, ingest_print, overrides, store.overrides_fingerprint())
         export_print = fingerprint(steps[-1].fingerprint, pipeline.export.model_dump(mode="json"))
         run_id = f"{_slug(pipeline.name)}-{export_print[:10]}"
-        run_dir = out or workspace / "runs" / run_id
+        layout = RunLayout(out or workspace / "runs" / run_id)
+        run_dir = layout.root
         run_dir.mkdir(parents=True, exist_ok=True)
         remove_stale_temps(run_dir)
-        remove_stale_temps(run_dir / "stages")
+        remove_stale_temps(layout.stages_dir)
 
-        complete = complete_manifest(run_dir, export_print)
+        complete = complete_manifest(layout, export_print)
         if complete is not None:
             reporter.note(f"run {run_dir} is already complete; nothing to do")
             return RunOutcome(run_dir, complete, already_complete=True)
@@ -163,18 +205,15 @@ def run_pipeline(
             log=reporter.note,
             decisions=store,
             pipeline=pipeline.name,
-            near_duplicates=next(
-                (s for s in reversed(stages) if isinstance(s, SemanticDedupConfig)), None
-            ),
         )
         try:
             entries, kept, rejected = _run_steps(
-                steps, sources, strict, run_dir, workspace / "runs", ctx, overrides, reporter
+                steps, sources, strict, layout, workspace / "runs", ctx, overrides, reporter
             )
             manifest = export_and_record(
                 pipeline,
-                pipeline_path,
-                run_dir,
+                origin,
+                layout,
                 run_id,
                 export_print,
                 stages,
@@ -200,38 +239,43 @@ def _plan(
     overrides_print: str,
 ) -> list[_Step]:
     """The run's steps with their chained fingerprints."""
-    steps = [_Step("ingest", ingest_print, _never)]
+    steps = [_Step("ingest", ingest_print, _never, _codes(INGEST_REASONS))]
     apply = ApplyOverrides(overrides)
-    steps.append(
-        _Step("overrides", fingerprint(ingest_print, "overrides", overrides_print), apply.run)
-    )
+    overrides_print = fingerprint(ingest_print, "overrides", overrides_print)
+    steps.append(_Step("overrides", overrides_print, apply.run, _codes(OVERRIDE_REASONS)))
     for config in stages:
-        stage = config.build()
+        info = stage_info(config.stage)  # type: ignore[attr-defined]
+        stage = config.build_in(stages)  # first: building may add to the config's fingerprint
         steps.append(
             _Step(
-                stage.name,
+                info.name,
                 fingerprint(steps[-1].fingerprint, __version__, config.model_dump(mode="json")),
                 stage.run,
-                always_run=getattr(stage, "always_run", False),
-                rescuable=True,
+                info.codes,
+                always_run=info.always_runs,
+                rescuable=info.rescuable,
             )
         )
     return steps
+
+
+def _codes(reasons: tuple[Reason, ...]) -> frozenset[str]:
+    return frozenset(r.code for r in reasons)
 
 
 def _run_steps(
     steps: list[_Step],
     sources: list[InputSource],
     strict: bool,
-    run_dir: Path,
+    layout: RunLayout,
     runs_root: Path,
     ctx: RunContext,
     overrides: dict[str, Override],
     reporter: Reporter,
 ) -> tuple[list[StageEntry], pl.DataFrame, pl.DataFrame]:
     """Run or reuse every step; returns their records, the last kept batch, all rejections."""
-    folders = [stage_dir(run_dir, i, step.name) for i, step in enumerate(steps)]
-    remove_stale_stages(run_dir, [f.name for f in folders])
+    folders = [layout.stage_dir(i, step.name) for i, step in enumerate(steps)]
+    remove_stale_stages(layout, [f.name for f in folders])
     entries: list[StageEntry] = []
     kept: pl.DataFrame | None = None
     for index, (step, folder) in enumerate(zip(steps, folders, strict=True)):
@@ -252,6 +296,7 @@ def _run_steps(
             reporter.stage_started(index, step.name, sum(size_of(s.path) for s in sources))
             kept, rejected, summaries = ingest(sources, strict=strict, progress=reporter.advance)
             _check_ingest_accounting(kept, rejected)
+            check_declared_reasons(step.name, rejected, step.declared)
             result = StageResult(
                 kept, rejected, {"inputs": orjson.dumps([vars(s) for s in summaries]).decode()}
             )
@@ -262,10 +307,10 @@ def _run_steps(
             progress = _StageProgress(reporter)
             result = step.run(kept, dataclasses.replace(ctx, progress=progress))
             check_accounting(step.name, kept, result.kept, result.rejected)
-            if step.rescuable:
-                result, rescued = rescue_kept(result, overrides)
-                if rescued:
-                    result.metrics["rescued_by_override"] = rescued
+            check_declared_reasons(step.name, result.rejected, step.declared)
+            result, rescued = rescue_kept(result, overrides, step.rescuable)
+            if rescued:
+                result.metrics["rescued_by_override"] = rescued
             if kept.height > progress.done:
                 reporter.advance(kept.height - progress.done)
             input_rows = kept.height
@@ -310,6 +355,19 @@ def check_accounting(
         )
     if not out.sort().equals(batch["row"].sort()):
         raise AccountingError(f"stage {name}: kept + rejected rows differ from its input rows")
+
+
+def check_declared_reasons(name: str, rejected: pl.DataFrame, declared: frozenset[str]) -> None:
+    """Every reason code on ``rejected`` is one the step declared (so it has a meaning in the
+    report and in ``curate reasons``, and a known rescue rule)."""
+    if rejected.height == 0:
+        return
+    undeclared = sorted(set(rejected["reason"].unique().to_list()) - declared)
+    if undeclared:
+        raise UndeclaredReasonError(
+            f"stage {name} rejected rows with undeclared reason codes: {', '.join(undeclared)}; "
+            "declare them in its @register_stage(reasons=...)"
+        )
 
 
 def _check_ingest_accounting(kept: pl.DataFrame, rejected: pl.DataFrame) -> None:

@@ -1,9 +1,8 @@
-"""The on-disk layout of a run: one folder per finished stage, found again by fingerprint."""
+"""Finished stage outputs: written atomically, found again by fingerprint, reused across runs."""
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from pathlib import Path
 
@@ -11,25 +10,17 @@ import orjson
 import polars as pl
 
 from curate.io.atomic import atomic_dir
+from curate.run.layout import STAGE_FILES, RunLayout, StageFolder
 from curate.run.manifest import StageEntry
-
-STAGE_FILES = ("kept.parquet", "rejected.parquet", "metrics.json")
-
-
-def stage_dir(run_dir: Path, index: int, name: str) -> Path:
-    """``runs/<id>/stages/NN_name``."""
-    return run_dir / "stages" / f"{index:02d}_{name}"
 
 
 def finished_entry(folder: Path, fingerprint: str) -> StageEntry | None:
     """The stage's record if ``folder`` holds a finished output for ``fingerprint``."""
-    metrics = folder / "metrics.json"
-    if not metrics.is_file():
+    stage = StageFolder(0, folder.name, folder)
+    if not stage.metrics.is_file():
         return None
-    entry = StageEntry.model_validate(orjson.loads(metrics.read_bytes()))
-    if entry.fingerprint != fingerprint:
-        return None
-    if not all((folder / name).is_file() for name in STAGE_FILES):
+    entry = stage.entry()
+    if entry.fingerprint != fingerprint or not stage.finished:
         return None
     return entry
 
@@ -48,9 +39,8 @@ def reuse_from_other_runs(runs_root: Path, folder: Path, fingerprint: str) -> St
     """Link in a finished stage with this fingerprint from another run of the workspace."""
     if not runs_root.is_dir():
         return None
-    pattern = f"*/stages/{folder.name}/metrics.json"
-    for metrics in sorted(runs_root.glob(pattern)):
-        source = metrics.parent
+    for other in sorted(p for p in runs_root.iterdir() if p.is_dir()):
+        source = RunLayout(other).stages_dir / folder.name
         if source == folder or finished_entry(source, fingerprint) is None:
             continue
         with atomic_dir(folder) as tmp:
@@ -63,12 +53,8 @@ def reuse_from_other_runs(runs_root: Path, folder: Path, fingerprint: str) -> St
     return None
 
 
-def remove_stale_stages(run_dir: Path, expected: list[str]) -> None:
+def remove_stale_stages(layout: RunLayout, expected: list[str]) -> None:
     """Delete stage folders that the pipeline no longer has at that position."""
-    root = run_dir / "stages"
-    if not root.is_dir():
-        return
-    for folder in root.iterdir():
-        match = re.fullmatch(r"(\d+)_(.+)", folder.name)
-        if folder.is_dir() and match and folder.name not in expected:
-            shutil.rmtree(folder, ignore_errors=True)
+    for stage in layout.stage_folders():
+        if stage.path.name not in expected:
+            shutil.rmtree(stage.path, ignore_errors=True)

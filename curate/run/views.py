@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import orjson
 import polars as pl
 
 from curate.decisions import DecisionStore
 from curate.record import EXAMPLE_SCHEMA, conversation_expr
+from curate.run.layout import RunLayout
 from curate.run.manifest import Manifest, StageEntry
 
 EMPTY_EXAMPLES_SCHEMA: dict[str, pl.DataType] = {
@@ -35,20 +35,6 @@ class RunSummary:
     manifest: Manifest | None = None
 
 
-def stage_entries(run_dir: Path) -> list[StageEntry]:
-    """The finished stages of a run, in order."""
-    entries = []
-    for metrics in sorted((run_dir / "stages").glob("*_*/metrics.json")):
-        entries.append(StageEntry.model_validate(orjson.loads(metrics.read_bytes())))
-    return entries
-
-
-def read_manifest(run_dir: Path) -> Manifest | None:
-    """The run's manifest, or None while it is unfinished."""
-    path = run_dir / "manifest.json"
-    return Manifest.model_validate(orjson.loads(path.read_bytes())) if path.is_file() else None
-
-
 def list_runs(workspace: Path) -> list[RunSummary]:
     """Runs from the workspace's index, plus run folders it does not know, newest first."""
     summaries: list[RunSummary] = []
@@ -67,15 +53,17 @@ def list_runs(workspace: Path) -> list[RunSummary]:
                     run["status"],
                     run["message"],
                     run["updated_at"],
-                    stage_entries(run_dir),
-                    read_manifest(run_dir),
+                    RunLayout(run_dir).stage_entries(),
+                    RunLayout(run_dir).manifest(),
                 )
             )
-    for run_dir in sorted((workspace / "runs").glob("*/stages")):
-        folder = run_dir.parent
-        if folder.resolve() in seen:
+    runs_root = workspace / "runs"
+    folders = sorted(p for p in runs_root.iterdir() if p.is_dir()) if runs_root.is_dir() else []
+    for folder in folders:
+        layout = RunLayout(folder)
+        if folder.resolve() in seen or not layout.stages_dir.is_dir():
             continue
-        manifest = read_manifest(folder)
+        manifest = layout.manifest()
         summaries.append(
             RunSummary(
                 folder.name,
@@ -84,7 +72,7 @@ def list_runs(workspace: Path) -> list[RunSummary]:
                 "complete" if manifest else "unfinished",
                 "",
                 manifest.created_at if manifest else "",
-                stage_entries(folder),
+                layout.stage_entries(),
                 manifest,
             )
         )
@@ -98,10 +86,10 @@ def load_examples(run_dir: Path) -> pl.DataFrame:
     source, prompt (first user turn), answer (last assistant turn), chars, and the
     canonical messages/chosen/rejected/meta for the detail pane.
     """
-    folders = sorted(p for p in (run_dir / "stages").glob("*_*") if (p / "kept.parquet").is_file())
+    folders = RunLayout(run_dir).finished_stages()
     if not folders:
         return pl.DataFrame(schema=EMPTY_EXAMPLES_SCHEMA)
-    kept = pl.read_parquet(folders[-1] / "kept.parquet").with_columns(
+    kept = pl.read_parquet(folders[-1].kept).with_columns(
         status=pl.lit("kept"),
         stage=pl.lit(None, pl.String),
         reason=pl.lit(None, pl.String),
@@ -111,8 +99,7 @@ def load_examples(run_dir: Path) -> pl.DataFrame:
     if "split" not in kept.columns:
         kept = kept.with_columns(split=pl.lit(None, pl.String))
     parts = [kept] + [
-        pl.read_parquet(f / "rejected.parquet").with_columns(status=pl.lit("rejected"))
-        for f in folders
+        pl.read_parquet(f.rejected).with_columns(status=pl.lit("rejected")) for f in folders
     ]
     frame = pl.concat(parts, how="diagonal_relaxed").sort("row")
     conv = conversation_expr()

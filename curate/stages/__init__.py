@@ -1,53 +1,33 @@
-"""The stages a pipeline file can name, keyed by their ``stage`` tag."""
+"""The stages a pipeline file can name, derived from the stage registry."""
 
 from __future__ import annotations
 
+import functools
+import operator
 from typing import Annotated
 
 from pydantic import Field
 
-from curate.stages.agreement_gate import AgreementGateConfig
-from curate.stages.audit_gate import AuditGateConfig
 from curate.stages.base import RunContext, Stage, StageConfig, StageResult
-from curate.stages.distill import DistillConfig
-from curate.stages.exact_dedup import ExactDedupConfig
-from curate.stages.json_format import JsonFormatConfig
-from curate.stages.judge import JudgeConfig
-from curate.stages.pii import PiiConfig
-from curate.stages.quality import QualityConfig
-from curate.stages.semantic_dedup import SemanticDedupConfig
-from curate.stages.split import SplitConfig
-from curate.stages.validate import ValidateConfig
+from curate.stages.registry import StageInfo, register_stage, registered_stages
 
+STAGE_CONFIGS: dict[str, type[StageConfig]] = {
+    name: info.config for name, info in registered_stages().items()
+}
+# the discriminated union the pipeline file validates against, one member per stage
 StageSpec = Annotated[
-    ValidateConfig
-    | ExactDedupConfig
-    | SemanticDedupConfig
-    | PiiConfig
-    | QualityConfig
-    | JsonFormatConfig
-    | SplitConfig
-    | AuditGateConfig
-    | JudgeConfig
-    | DistillConfig
-    | AgreementGateConfig,
+    functools.reduce(operator.or_, STAGE_CONFIGS.values()),  # type: ignore[valid-type]
     Field(discriminator="stage"),
 ]
-STAGE_CONFIGS: dict[str, type[StageConfig]] = {
-    cls.model_fields["stage"].default: cls
-    for cls in (
-        ValidateConfig,
-        ExactDedupConfig,
-        SemanticDedupConfig,
-        PiiConfig,
-        QualityConfig,
-        JsonFormatConfig,
-        SplitConfig,
-        AuditGateConfig,
-        JudgeConfig,
-        DistillConfig,
-        AgreementGateConfig,
-    )
-}
 
-__all__ = ["STAGE_CONFIGS", "RunContext", "Stage", "StageConfig", "StageResult", "StageSpec"]
+__all__ = [
+    "STAGE_CONFIGS",
+    "RunContext",
+    "Stage",
+    "StageConfig",
+    "StageInfo",
+    "StageResult",
+    "StageSpec",
+    "register_stage",
+    "registered_stages",
+]

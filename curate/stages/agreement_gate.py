@@ -10,6 +10,7 @@ from pydantic import Field
 
 from curate.errors import CurateError
 from curate.stages.base import RunContext, StageConfig, StageResult, no_rejections
+from curate.stages.registry import register_stage
 
 
 class AgreementGateError(CurateError):
@@ -18,6 +19,7 @@ class AgreementGateError(CurateError):
     exit_code = 4
 
 
+@register_stage(always_runs=True)
 class AgreementGateConfig(StageConfig):
     """Stop the run while inter-annotator agreement is under a threshold."""
 
@@ -42,7 +44,6 @@ class AgreementGate:
     """Reads ratings; rejects nothing itself."""
 
     name = "agreement_gate"
-    always_run = True  # its answer depends on the store, not on its input
 
     def __init__(self, config: AgreementGateConfig) -> None:
         self.config = config

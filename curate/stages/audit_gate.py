@@ -10,6 +10,7 @@ from pydantic import Field
 from curate.audit import DEFAULT_THRESHOLD, AuditStatus, latest_audit
 from curate.errors import CurateError
 from curate.stages.base import RunContext, StageConfig, StageResult, no_rejections
+from curate.stages.registry import register_stage
 
 
 class AuditGateError(CurateError):
@@ -18,6 +19,7 @@ class AuditGateError(CurateError):
     exit_code = 4
 
 
+@register_stage(always_runs=True)
 class AuditGateConfig(StageConfig):
     """Refuse to export until a person has audited a sample and enough of it passed."""
 
@@ -32,7 +34,6 @@ class AuditGate:
     """Reads the decisions store; rejects nothing itself (failed examples are drop overrides)."""
 
     name = "audit_gate"
-    always_run = True  # its answer depends on the store, not on its input
 
     def __init__(self, config: AuditGateConfig) -> None:
         self.config = config

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -10,12 +10,22 @@ from typing import TYPE_CHECKING, Protocol
 import polars as pl
 from pydantic import BaseModel, ConfigDict
 
+from curate.rejections import REJECTION_FIELDS, no_rejections, partition
+
 if TYPE_CHECKING:
     from curate.decisions import DecisionStore
-    from curate.stages.semantic_dedup import SemanticDedupConfig
 
 Metric = float | int | str
-REJECTION_FIELDS = ("reason", "detail", "related_id")
+__all__ = [
+    "REJECTION_FIELDS",
+    "Metric",
+    "RunContext",
+    "Stage",
+    "StageConfig",
+    "StageResult",
+    "no_rejections",
+    "partition",
+]
 
 
 def _ignore(_: object) -> None:
@@ -32,8 +42,6 @@ class RunContext:
     progress: Callable[[int], None] = _ignore  # advances the stage's bar by n rows done
     decisions: DecisionStore | None = None
     pipeline: str = "pipeline"
-    # the pipeline's semantic_dedup settings: split keeps near-duplicates on one side with them
-    near_duplicates: SemanticDedupConfig | None = None
 
 
 @dataclass
@@ -63,24 +71,7 @@ class StageConfig(BaseModel):
         """The stage this configuration describes."""
         raise NotImplementedError
 
-
-def no_rejections(batch: pl.DataFrame) -> pl.DataFrame:
-    """An empty rejected frame for a stage that rejects nothing."""
-    return batch.clear().with_columns(pl.lit(None, pl.String).alias(c) for c in REJECTION_FIELDS)
-
-
-def partition(
-    batch: pl.DataFrame,
-    reason: pl.Expr,
-    detail: pl.Expr,
-    related_id: pl.Expr | None = None,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Split ``batch`` into kept rows (``reason`` null) and rejected rows with their reasons."""
-    tagged = batch.with_columns(
-        reason.alias("reason"),
-        pl.when(reason.is_not_null()).then(detail).alias("detail"),
-        (related_id if related_id is not None else pl.lit(None, pl.String)).alias("related_id"),
-    )
-    kept = tagged.filter(pl.col("reason").is_null()).drop(REJECTION_FIELDS)
-    rejected = tagged.filter(pl.col("reason").is_not_null())
-    return kept, rejected
+    def build_in(self, plan: Sequence[StageConfig]) -> Stage:
+        """The stage as one step of ``plan`` (every stage of the run, in order); a stage that
+        depends on another stage's settings overrides this to take them explicitly."""
+        return self.build()

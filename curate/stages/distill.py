@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from curate.llm.calls import Outcome
 from curate.llm.provider import Provider, Request
 from curate.llm.rubric import tool_schema
+from curate.reasons import Reason
 from curate.record import MESSAGES_DTYPE
 from curate.stages.base import RunContext, StageResult, no_rejections, partition
 from curate.stages.llm_stage import (
@@ -26,6 +27,7 @@ from curate.stages.llm_stage import (
     model_id,
     skip_notice,
 )
+from curate.stages.registry import register_stage
 
 ANSWER_TOOL = "record_answer"
 TEACHER_PROMPT = (
@@ -49,6 +51,16 @@ class TeacherAnswer(BaseModel):
     answer: str = Field(min_length=1, description="the assistant's next turn, as plain text")
 
 
+@register_stage(
+    reasons=(
+        Reason(
+            "distill.error",
+            "The API refused the teacher request, or its answers stayed malformed.",
+            rescuable=True,
+        ),
+    ),
+    remote=True,
+)
 class DistillConfig(LLMStageConfig):
     """Replace each example's last assistant turn with a pinned teacher model's answer."""
 

@@ -6,10 +6,22 @@ from typing import Literal
 
 import polars as pl
 
+from curate.reasons import Reason
 from curate.record import normalized_text_expr
 from curate.stages.base import RunContext, StageConfig, StageResult, partition
+from curate.stages.registry import register_stage
 
 
+@register_stage(
+    reasons=(
+        Reason("dedup.exact", "Identical messages to an earlier example.", rescuable=True),
+        Reason(
+            "dedup.normalized",
+            "Same text as an earlier example once case, space and punctuation fold.",
+            rescuable=True,
+        ),
+    )
+)
 class ExactDedupConfig(StageConfig):
     """Keep the first occurrence; ``normalized`` also folds case, whitespace and punctuation."""
 

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import jsonschema
 import orjson
 import polars as pl
 from pydantic import Field, field_validator
 
+from curate.formats.json_schema import schema_mismatch, schema_problem
+from curate.reasons import Reason
 from curate.record import conversation_expr
 from curate.stages.base import RunContext, StageConfig, StageResult, partition
+from curate.stages.registry import register_stage
 
 
+@register_stage(
+    reasons=(
+        Reason("format.invalid_json", "The last assistant turn is not valid JSON."),
+        Reason(
+            "format.schema_mismatch",
+            "The last assistant turn is JSON but does not match the schema.",
+        ),
+    )
+)
 class JsonFormatConfig(StageConfig):
     """For tasks whose answer is JSON (extraction, routing, function arguments)."""
 
@@ -83,22 +94,3 @@ def check_answer(answer: str | None, schema: dict[str, Any] | None) -> tuple[str
         if problem:
             return "format.schema_mismatch", f"the answer breaks the schema: {problem}"
     return None, ""
-
-
-def schema_problem(schema: dict[str, Any]) -> str | None:
-    """Why ``schema`` is not a valid JSON Schema, or None."""
-    try:
-        jsonschema.validators.validator_for(schema).check_schema(schema)
-    except jsonschema.SchemaError as exc:
-        return exc.message
-    return None
-
-
-def schema_mismatch(value: Any, schema: dict[str, Any]) -> str | None:
-    """The most relevant way ``value`` breaks ``schema``, with its JSON path, or None."""
-    validator = jsonschema.validators.validator_for(schema)(schema)
-    error = jsonschema.exceptions.best_match(validator.iter_errors(value))
-    if error is None:
-        return None
-    where = "$" + "".join(f"[{p!r}]" if isinstance(p, int) else f".{p}" for p in error.path)
-    return f"{where}: {error.message}"

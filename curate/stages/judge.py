@@ -30,6 +30,7 @@ from curate.llm.rubric import (
     transcript,
     verdict_model,
 )
+from curate.reasons import Reason
 from curate.record import conversation_expr
 from curate.stages.base import RunContext, StageResult, no_rejections, partition
 from curate.stages.llm_stage import (
@@ -40,6 +41,7 @@ from curate.stages.llm_stage import (
     model_id,
     skip_notice,
 )
+from curate.stages.registry import register_stage
 
 JUDGE_COLUMNS: dict[str, pl.DataType] = {
     "judge_status": pl.String(),  # judged | error | not_judged | skipped
@@ -51,6 +53,26 @@ JUDGE_COLUMNS: dict[str, pl.DataType] = {
 }
 
 
+@register_stage(
+    reasons=(
+        Reason(
+            "judge.bad",
+            "The LLM judge's verdict is BAD; its scores and rationale are in the detail.",
+            rescuable=True,
+        ),
+        Reason(
+            "judge.low_score",
+            "The judge said GOOD, but a score is below min_score or min_mean_score.",
+            rescuable=True,
+        ),
+        Reason(
+            "judge.error",
+            "The API refused the judge request, or its answers stayed malformed.",
+            rescuable=True,
+        ),
+    ),
+    remote=True,
+)
 class JudgeConfig(LLMStageConfig):
     """LLM-as-judge: a verdict, 1-5 scores per criterion and a rationale for every example."""
 

@@ -9,10 +9,15 @@ from __future__ import annotations
 import polars as pl
 
 from curate.decisions import Override
+from curate.reasons import Reason
 from curate.stages.base import RunContext, StageResult, partition
 
-# A person may overrule these checks; schema and parse failures cannot be trained on at all.
-RESCUABLE = ("dedup.", "quality.", "judge.", "distill.", "pii.", "audit.")
+OVERRIDE_REASONS = (
+    Reason(
+        "override.drop",
+        "A person force-dropped the example, in the TUI or by failing it in an audit.",
+    ),
+)
 
 
 class ApplyOverrides:
@@ -41,15 +46,15 @@ class ApplyOverrides:
         return StageResult(kept.drop("_why"), rejected.drop("_why"), {"dropped": rejected.height})
 
 
-def rescue_kept(result: StageResult, overrides: dict[str, Override]) -> tuple[StageResult, int]:
-    """Move rows a person force-kept back from ``rejected`` to ``kept``."""
+def rescue_kept(
+    result: StageResult, overrides: dict[str, Override], rescuable: frozenset[str]
+) -> tuple[StageResult, int]:
+    """Move rows a person force-kept back from ``rejected`` to ``kept``, where the stage
+    declared their reason rescuable (schema and parse failures cannot be trained on)."""
     keep_ids = [k for k, v in overrides.items() if v.action == "keep"]
-    if not keep_ids or result.rejected.height == 0:
+    if not keep_ids or not rescuable or result.rejected.height == 0:
         return result, 0
-    rescuable = pl.col("reason").str.starts_with(RESCUABLE[0])
-    for prefix in RESCUABLE[1:]:
-        rescuable = rescuable | pl.col("reason").str.starts_with(prefix)
-    back = pl.col("id").is_in(keep_ids) & rescuable
+    back = pl.col("id").is_in(keep_ids) & pl.col("reason").is_in(sorted(rescuable))
     rescued = result.rejected.filter(back).drop(
         "reason", "detail", "related_id", "stage", strict=False
     )

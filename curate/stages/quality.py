@@ -7,10 +7,30 @@ from typing import Literal, Self
 import polars as pl
 from pydantic import Field, model_validator
 
+from curate.reasons import Reason
 from curate.record import conversation_expr
 from curate.stages.base import RunContext, StageConfig, StageResult, partition
+from curate.stages.registry import register_stage
 
 
+@register_stage(
+    reasons=(
+        Reason(
+            "quality.too_short", "An assistant turn is shorter than the minimum.", rescuable=True
+        ),
+        Reason("quality.too_long", "An assistant turn is longer than the maximum.", rescuable=True),
+        Reason(
+            "quality.example_too_short",
+            "The whole example is shorter than the minimum.",
+            rescuable=True,
+        ),
+        Reason(
+            "quality.example_too_long",
+            "The whole example is longer than the maximum.",
+            rescuable=True,
+        ),
+    )
+)
 class QualityConfig(StageConfig):
     """Character bounds; an example is rejected for the first bound it breaks."""
 

@@ -10,14 +10,11 @@ import numpy as np
 import polars as pl
 from pydantic import Field
 
-from curate.record import conversation_expr, role_text_expr
+from curate.dedup.embedding import NearDuplicateSpec, TextRoles
+from curate.reasons import Reason
+from curate.record import conversation_expr
 from curate.stages.base import RunContext, StageConfig, StageResult, partition
-
-TEXT_ROLES: dict[str, tuple[str, ...]] = {
-    "user": ("user",),
-    "assistant": ("assistant",),
-    "both": ("user", "assistant"),
-}
+from curate.stages.registry import register_stage
 
 HELPER_COLUMNS = (
     "_cluster",
@@ -31,6 +28,15 @@ HELPER_COLUMNS = (
 )
 
 
+@register_stage(
+    reasons=(
+        Reason(
+            "dedup.semantic",
+            "A near-duplicate (embedding cosine at or above the threshold) was kept.",
+            rescuable=True,
+        ),
+    )
+)
 class SemanticDedupConfig(StageConfig):
     """Embed each example, link pairs at or above ``threshold`` cosine, drop each example that
     is that close to one kept before it (best first, by ``keep``); a cluster is a split group."""
@@ -43,7 +49,7 @@ class SemanticDedupConfig(StageConfig):
             "first pass) or 'minilm-onnx-int8' (int8 ONNX MiniLM); default: offline MiniLM"
         ),
     )
-    text: Literal["user", "assistant", "both"] = "both"
+    text: TextRoles = "both"
     threshold: float = Field(0.92, gt=0, le=1)
     keep: str = Field(
         "longest",
@@ -56,6 +62,10 @@ class SemanticDedupConfig(StageConfig):
 
     def build(self) -> SemanticDedup:
         return SemanticDedup(self)
+
+    def spec(self) -> NearDuplicateSpec:
+        """The embedding and threshold settings, for the dedup library."""
+        return NearDuplicateSpec(self.model, self.text, self.threshold, self.batch_size)
 
 
 class SemanticDedup:
@@ -73,16 +83,7 @@ class SemanticDedup:
         progress: Callable[[int], None] | None = None,
     ) -> tuple[np.ndarray, int]:
         """Vectors of the batch's texts, through the workspace's embedding cache."""
-        from curate.embed import EmbeddingCache, load_encoder
-
-        cfg = self.config
-        texts = batch.select(role_text_expr(TEXT_ROLES[cfg.text])).to_series().to_list()
-        encoder = load_encoder(cfg.model, batch_size=cfg.batch_size)
-        cache = EmbeddingCache(workspace / "cache" / "embeddings", encoder.model_id)
-        chunk = 64 * cfg.batch_size  # a progress step; length-sorted batching works within it
-        return cache.get_or_embed(
-            texts, encoder.encode, encoder.dim, progress=progress or (lambda _: None), chunk=chunk
-        )
+        return self.config.spec().embed(batch, workspace, progress)
 
     def run(self, batch: pl.DataFrame, ctx: RunContext) -> StageResult:
         from curate.dedup.neighbours import (

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from typing import Literal, Self
 
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from curate.leakage import assert_no_leakage
+from curate.dedup.embedding import NearDuplicateSpec
+from curate.dedup.leakage import assert_no_leakage, pull_leaks_into_train
 from curate.record import normalized_text_expr
 from curate.stages.base import RunContext, StageConfig, StageResult, no_rejections
+from curate.stages.registry import register_stage
 
 SPLITS = ("train", "eval", "test")
 
@@ -31,6 +34,7 @@ class SplitRatios(BaseModel):
         return self
 
 
+@register_stage()
 class SplitConfig(StageConfig):
     """Same input and seed give byte-identical splits. Examples with equal normalised text,
     or equal values in the ``group`` column, always land in the same split."""
@@ -50,14 +54,25 @@ class SplitConfig(StageConfig):
     def build(self) -> Split:
         return Split(self)
 
+    def build_in(self, plan: Sequence[StageConfig]) -> Split:
+        """With the pipeline's (last) semantic_dedup settings, so that no eval or test example
+        keeps a near-duplicate in train."""
+        from curate.stages.semantic_dedup import SemanticDedupConfig
+
+        dedup = [s for s in plan if isinstance(s, SemanticDedupConfig)]
+        return Split(self, near_duplicates=dedup[-1].spec() if dedup else None)
+
 
 class Split:
     """Orders groups by a seeded hash of their content, then cuts each stratum by the ratios."""
 
     name = "split"
 
-    def __init__(self, config: SplitConfig) -> None:
+    def __init__(
+        self, config: SplitConfig, *, near_duplicates: NearDuplicateSpec | None = None
+    ) -> None:
         self.config = config
+        self.near_duplicates = near_duplicates
 
     def run(self, batch: pl.DataFrame, ctx: RunContext) -> StageResult:
         cfg = self.config
@@ -99,10 +114,8 @@ class Split:
         )
         kept = frame.join(assigned, on="_group", how="left", maintain_order="left")
         moved = 0
-        if ctx.near_duplicates is not None and kept.height:
-            from curate.dedup.leakage import pull_leaks_into_train
-
-            kept, moved = pull_leaks_into_train(kept, ctx.near_duplicates, ctx.workspace, "_group")
+        if self.near_duplicates is not None and kept.height:
+            kept, moved = pull_leaks_into_train(kept, self.near_duplicates, ctx.workspace, "_group")
             if moved:
                 ctx.log(f"split: moved {moved} near-duplicates of train examples into train")
         assert_no_leakage(kept, group, text_key="_key")

@@ -6,13 +6,33 @@ from typing import Literal
 
 import polars as pl
 
+from curate.reasons import Reason
 from curate.record import ROLES, conversation_expr
 from curate.stages.base import RunContext, StageConfig, StageResult, partition
+from curate.stages.registry import register_stage
 
 # Turn-level problems, most serious first; a row is rejected for its most serious one.
 _TURN_PROBLEMS = ("schema.unknown_role", "schema.empty_content", "schema.bad_role_order")
 
 
+@register_stage(
+    reasons=(
+        Reason("schema.no_messages", "The example has no turns."),
+        Reason("schema.invalid_utf8", "The source bytes were not valid UTF-8."),
+        Reason("schema.unknown_role", "A turn has a role other than system, user or assistant."),
+        Reason("schema.empty_content", "A turn is empty or whitespace only."),
+        Reason("schema.bad_first_role", "The first turn is neither system nor user."),
+        Reason(
+            "schema.bad_role_order",
+            "Roles do not alternate user/assistant after an optional system turn.",
+        ),
+        Reason("schema.bad_last_role", "The last turn is not an assistant turn."),
+        Reason(
+            "schema.bad_preference",
+            "A preference pair lacks a chosen or rejected assistant answer.",
+        ),
+    )
+)
 class ValidateConfig(StageConfig):
     """Structural checks; they have no options yet beyond being on."""
 

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
 from curate.errors import CurateError
 from curate.io.ingest import InputSource, file_sha256, ingest
 from curate.run.export_files import iter_canonical
+from curate.run.layout import RunLayout
 from curate.train.config import DataConfig
 
 if TYPE_CHECKING:
@@ -36,11 +35,12 @@ class SplitFiles:
             for split, path in (("train", self.train), ("eval", self.eval))
         }
         if self.run_dir is not None:
-            manifest = self.run_dir / "manifest.json"
+            layout = RunLayout(self.run_dir)
             run: dict[str, Any] = {"path": str(self.run_dir)}
-            if manifest.is_file():
-                run["manifest_sha256"] = file_sha256(manifest)
-                run["run_id"] = orjson.loads(manifest.read_bytes()).get("run_id")
+            manifest = layout.manifest()
+            if manifest is not None:
+                run["manifest_sha256"] = file_sha256(layout.manifest_path)
+                run["run_id"] = manifest.run_id
             described["run"] = run
         return described
 

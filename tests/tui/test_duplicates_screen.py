@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from textual.pilot import Pilot
 
-from curate.dedup.explain import semantic_stage_folder
+from curate.run.duplicate_clusters import semantic_stage_folder
 from curate.run.runner import RunOutcome, run_pipeline
 from curate.run.views import load_examples
 from tests.tui.dedup_workspace import write_dedup_workspace

@@ -14,9 +14,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from curate.decisions import Override
-from curate.dedup.explain import cluster_members
 from curate.errors import CurateError
-from curate.run.duplicate_clusters import Cluster, group_clusters, with_example_rows
+from curate.run.duplicate_clusters import (
+    Cluster,
+    cluster_members,
+    group_clusters,
+    with_example_rows,
+)
 from curate.run.views import RunSummary
 from tui.screens.text_prompt_screen import TextPromptScreen
 from tui.session import Session

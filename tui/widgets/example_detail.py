@@ -13,7 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from curate.decisions import Override
-from curate.reasons import REASONS
+from curate.reasons import describe
 from tui.formatting import short_source
 
 
@@ -67,7 +67,7 @@ class ExampleDetail(VerticalScroll):
     def _decision_lines(example: Mapping[str, Any], override: Override | None) -> Iterator[Widget]:
         reason = example.get("reason")
         if example.get("status") == "rejected":
-            meaning = REASONS.get(reason or "", "")
+            meaning = describe(reason or "")
             text = f"Rejected by {example.get('stage')}: {reason}" + (
                 f" — {meaning}" if meaning else ""
             )
