@@ -36,3 +36,26 @@ def write_jsonl(path: Path, rows: list[Any]) -> Path:
 def repo() -> Path:
     """The repository root."""
     return REPO
+
+
+def manifest_json(stage_names: list[str], run_id: str = "r") -> str:
+    """A valid manifest whose run had these stages."""
+    from curate.run.manifest import Manifest
+
+    stage = {"fingerprint": "f", "input": 1, "kept": 1, "rejected": 0, "seconds": 0.0}
+    return Manifest.model_validate(
+        {
+            "curate_version": "0",
+            "run_id": run_id,
+            "created_at": "2026-01-01T00:00:00+00:00",
+            "pipeline": {"path": "p.yaml", "sha256": "0", "name": "p", "config": {}},
+            "inputs": [],
+            "stages": [
+                {"index": i, "name": n, "cached": False, **stage} for i, n in enumerate(stage_names)
+            ],
+            "split": {"seed": 0, "sizes": {}},
+            "export": {"format": "chat", "fingerprint": "f", "files": []},
+            "totals": {"input_rows": 1, "train": 1, "eval": 0, "test": 0, "rejected": 0},
+            "versions": {},
+        }
+    ).model_dump_json()

@@ -22,8 +22,7 @@ from curate.evaluate.metrics import classification_metrics, json_metrics, rouge_
 from curate.llm.config import LLMConfig
 from curate.local_models import ModelNotFoundError, resolve_model
 from curate.run.layout import RunLayout
-from curate.run.manifest import Manifest
-from tests.conftest import REPO
+from tests.conftest import REPO, manifest_json
 from tests.llm_servers import running_server
 
 os.environ["HF_HUB_OFFLINE"] = "1"
@@ -245,7 +244,7 @@ def test_cli_user_mistakes_are_one_line_and_exit_2(
     elif setup == "bad_base":
         path = _eval_file(tmp_path, run_dir, "base_model: gpt-nine\n")
     elif setup == "unredacted_judge":
-        (run_dir / "manifest.json").write_text(_manifest(["validate"]))
+        (run_dir / "manifest.json").write_text(manifest_json(["validate"]))
         judge = "judge:\n  llm: {provider: openai, model: j, base_url: 'http://127.0.0.1:9/v1'}\n"
         path = _eval_file(tmp_path, run_dir, judge)
     result = runner.invoke(app, ["eval", str(path), *args], terminal_width=300)
@@ -297,35 +296,14 @@ def test_judge_win_rate_through_an_openai_compatible_server(tmp_path):
     assert len(set(shown_first)) == 2  # the tuned answer is not always shown first
 
 
-def _manifest(stage_names: list[str]) -> str:
-    """A manifest whose run had these stages."""
-    stage = {"fingerprint": "f", "input": 1, "kept": 1, "rejected": 0, "seconds": 0.0}
-    return Manifest.model_validate(
-        {
-            "curate_version": "0",
-            "run_id": "r",
-            "created_at": "2026-01-01T00:00:00+00:00",
-            "pipeline": {"path": "p.yaml", "sha256": "0", "name": "p", "config": {}},
-            "inputs": [],
-            "stages": [
-                {"index": i, "name": n, "cached": False, **stage} for i, n in enumerate(stage_names)
-            ],
-            "split": {"seed": 0, "sizes": {}},
-            "export": {"format": "chat", "fingerprint": "f", "files": []},
-            "totals": {"input_rows": 1, "train": 1, "eval": 0, "test": 0, "rejected": 0},
-            "versions": {},
-        }
-    ).model_dump_json()
-
-
 def test_only_a_run_with_a_pii_stage_counts_as_redacted(run_dir):
     layout = RunLayout(run_dir)
     assert "has no readable manifest.json" in (layout.unredacted_reason() or "")
     (run_dir / "manifest.json").write_text('{"stages": [{"name": "pii"}]}')  # not a manifest
     assert "has no readable manifest.json" in (layout.unredacted_reason() or "")
-    (run_dir / "manifest.json").write_text(_manifest(["split"]))
+    (run_dir / "manifest.json").write_text(manifest_json(["split"]))
     assert "has no pii stage" in (layout.unredacted_reason() or "")
-    (run_dir / "manifest.json").write_text(_manifest(["pii", "split"]))
+    (run_dir / "manifest.json").write_text(manifest_json(["pii", "split"]))
     assert layout.unredacted_reason() is None
 
 

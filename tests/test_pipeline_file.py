@@ -56,7 +56,7 @@ stages:
     [
         (
             "inputs: [a.jsonl]\nstages:\n  - validate\n  - dedupe\n",
-            "pipeline.yaml:4: stages[1].stage: unknown stage 'dedupe'; known stages: agreement_gate, audit_gate",
+            "pipeline.yaml:4: stages[1].stage: unknown stage 'dedupe'; known stages: agreement",
         ),
         (
             "inputs: [a.jsonl]\nstages:\n  - quality:\n      min_assistant_chars: ten\n",

@@ -18,7 +18,7 @@ from curate.cli.main import app
 from curate.io.ingest import file_sha256
 from curate.train.config import TrainConfig, TrainConfigError, load_train_config
 from curate.train.data import split_files
-from tests.conftest import chat, write_jsonl
+from tests.conftest import chat, manifest_json, write_jsonl
 
 runner = CliRunner()
 needs_smollm2 = pytest.mark.skipif(
@@ -100,7 +100,7 @@ def test_a_run_folder_records_its_manifest_hash(tmp_path: Path) -> None:
     export.mkdir(parents=True)
     write_jsonl(export / "train.jsonl", colour_rows(2))
     write_jsonl(export / "eval.jsonl", colour_rows(1))
-    (tmp_path / "run" / "manifest.json").write_bytes(orjson.dumps({"run_id": "demo-123"}))
+    (tmp_path / "run" / "manifest.json").write_text(manifest_json(["split"], "demo-123"))
     described = split_files(TrainConfig(data={"run": tmp_path / "run"}).data).describe()
     assert described["train"]["sha256"] == file_sha256(export / "train.jsonl")
     assert described["run"]["run_id"] == "demo-123"

@@ -51,8 +51,12 @@ class StageFolder:
 
     @property
     def finished(self) -> bool:
-        """All three files are there (a stage folder is swapped in whole, so they come
-        together unless a person deleted one)."""
+        """Its kept and rejected rows are there (a stage folder is swapped in whole)."""
+        return self.kept.is_file() and self.rejected.is_file()
+
+    @property
+    def complete(self) -> bool:
+        """All of its files are there, its record included."""
         return all((self.path / name).is_file() for name in STAGE_FILES)
 
     def entry(self) -> StageEntry:
@@ -131,7 +135,7 @@ class RunLayout:
 
     def stage_entries(self) -> list[StageEntry]:
         """The records of the finished stages, in run order."""
-        return [f.entry() for f in self.finished_stages()]
+        return [f.entry() for f in self.finished_stages() if f.metrics.is_file()]
 
     def manifest(self) -> Manifest | None:
         """The run's manifest, or None while the run is unfinished; an unreadable manifest

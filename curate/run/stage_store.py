@@ -20,7 +20,7 @@ def finished_entry(folder: Path, fingerprint: str) -> StageEntry | None:
     if not stage.metrics.is_file():
         return None
     entry = stage.entry()
-    if entry.fingerprint != fingerprint or not stage.finished:
+    if entry.fingerprint != fingerprint or not stage.complete:
         return None
     return entry
 

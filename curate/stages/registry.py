@@ -24,7 +24,7 @@ C = TypeVar("C", bound="type[StageConfig]")
 
 _REGISTRY: dict[str, StageInfo] = {}
 # modules of curate/stages/ that hold no stage
-_NOT_STAGES = frozenset({"base", "registry", "llm_stage", "overrides"})
+_NOT_STAGES = frozenset({"base", "catalog", "registry", "llm_stage", "overrides"})
 
 
 @dataclass(frozen=True)
