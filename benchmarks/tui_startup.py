@@ -20,10 +20,10 @@ import orjson
 
 from curate.run.runner import run_pipeline
 from curate.run.views import load_examples
-from tui.app import CurateApp
-from tui.screens.browse_screen import BrowseScreen
-from tui.session import ExamplesCache
-from tui.widgets.example_table import ExampleTable
+from curate_tui.app import CurateApp
+from curate_tui.screens.browse_screen import BrowseScreen
+from curate_tui.session import ExamplesCache
+from curate_tui.widgets.example_table import ExampleTable
 
 SIZE = (100, 30)
 PIPELINE = """\

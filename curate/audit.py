@@ -8,9 +8,9 @@ from pathlib import Path
 
 import polars as pl
 
-from curate.decisions import DecisionStore, Verdict, now
 from curate.errors import CurateError
 from curate.run.layout import RunLayout
+from curate.workspace import AuditVerdict, WorkspaceDB
 
 DEFAULT_SIZE = 50
 DEFAULT_THRESHOLD = 0.95
@@ -22,7 +22,7 @@ class AuditItem:
 
     position: int
     example_id: str
-    verdict: Verdict | None = None
+    verdict: AuditVerdict | None = None
     note: str = ""
 
 
@@ -104,7 +104,7 @@ def sample_ids(frame: pl.DataFrame, size: int, seed: int, stratify: str | None =
 
 
 def create_audit(
-    store: DecisionStore,
+    store: WorkspaceDB,
     run_dir: Path,
     *,
     pipeline: str,
@@ -116,90 +116,39 @@ def create_audit(
     """Draw (or find again) the audit of ``run_dir`` with these parameters."""
     run_id = run_dir.name
     audit_id = hashlib.sha256(f"{run_id}\0{size}\0{seed}\0{stratify}".encode()).hexdigest()[:12]
-    db = store.connection
-    if db.execute("SELECT 1 FROM audits WHERE audit_id = ?", (audit_id,)).fetchone() is None:
+    if not store.audits.exists(audit_id):
         ids = sample_ids(train_split(run_dir), size, seed, stratify)
-        with store.transaction() as tx:
-            tx.execute(
-                "INSERT INTO audits (audit_id, run_id, run_dir, pipeline, size, seed, stratify, "
-                "threshold, annotator, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    audit_id,
-                    run_id,
-                    str(run_dir),
-                    pipeline,
-                    len(ids),
-                    seed,
-                    stratify,
-                    threshold,
-                    store.annotator,
-                    now(),
-                ),
-            )
-            tx.executemany(
-                "INSERT INTO audit_items (audit_id, position, example_id) VALUES (?, ?, ?)",
-                [(audit_id, pos, example_id) for pos, example_id in enumerate(ids)],
-            )
+        store.audits.create(
+            audit_id,
+            run_dir,
+            pipeline=pipeline,
+            seed=seed,
+            stratify=stratify,
+            threshold=threshold,
+            example_ids=ids,
+        )
     return audit_status(store, audit_id)
 
 
 def record_verdict(
-    store: DecisionStore, audit_id: str, example_id: str, verdict: Verdict, note: str = ""
+    store: WorkspaceDB, audit_id: str, example_id: str, verdict: AuditVerdict, note: str = ""
 ) -> None:
     """Commit a verdict now. A fail also force-drops the example; a later pass withdraws that."""
-    with store.transaction() as tx:
-        tx.execute(
-            "INSERT INTO audit_verdicts (audit_id, example_id, verdict, note, annotator, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (audit_id, example_id, verdict, note, store.annotator, now()),
-        )
-        previous = tx.execute(
-            "SELECT action, reason FROM overrides WHERE example_id = ? ORDER BY seq DESC LIMIT 1",
-            (example_id,),
-        ).fetchone()
-        ours = previous is not None and previous[1].startswith(f"audit {audit_id}")
-        if verdict == "fail":
-            action, reason = "drop", f"audit {audit_id} failed" + (f": {note}" if note else "")
-        elif ours and previous[0] == "drop":
-            action, reason = "clear", f"audit {audit_id} verdict changed to {verdict}"
-        else:
-            return
-        tx.execute(
-            "INSERT INTO overrides (example_id, action, reason, annotator, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (example_id, action, reason, store.annotator, now()),
-        )
+    store.audits.record_verdict(audit_id, example_id, verdict, note)
 
 
-def audit_status(store: DecisionStore, audit_id: str) -> AuditStatus:
+def audit_status(store: WorkspaceDB, audit_id: str) -> AuditStatus:
     """An audit's items with their latest verdicts."""
-    db = store.connection
-    head = db.execute(
-        "SELECT run_id, run_dir, pipeline, threshold FROM audits WHERE audit_id = ?", (audit_id,)
-    ).fetchone()
+    head = store.audits.record(audit_id)
     if head is None:
         raise CurateError(f"no audit with id {audit_id}", file=store.path)
-    rows = db.execute(
-        "SELECT i.position, i.example_id, v.verdict, v.note FROM audit_items i "
-        "LEFT JOIN audit_verdicts v ON v.seq = (SELECT MAX(seq) FROM audit_verdicts "
-        "WHERE audit_id = i.audit_id AND example_id = i.example_id) "
-        "WHERE i.audit_id = ? ORDER BY i.position",
-        (audit_id,),
-    ).fetchall()
-    items = [AuditItem(pos, eid, verdict, note or "") for pos, eid, verdict, note in rows]
-    return AuditStatus(audit_id, head[0], head[1], head[2], head[3], items)
+    items = [AuditItem(*row) for row in store.audits.items(audit_id)]
+    return AuditStatus(audit_id, *head, items)
 
 
 def latest_audit(
-    store: DecisionStore, *, pipeline: str | None = None, run_id: str | None = None
+    store: WorkspaceDB, *, pipeline: str | None = None, run_id: str | None = None
 ) -> AuditStatus | None:
     """The newest audit of a pipeline (or of one run), or None."""
-    query, args = "SELECT audit_id FROM audits WHERE 1 = 1", []
-    if pipeline is not None:
-        query, args = query + " AND pipeline = ?", [*args, pipeline]
-    if run_id is not None:
-        query, args = query + " AND run_id = ?", [*args, run_id]
-    row = store.connection.execute(
-        query + " ORDER BY created_at DESC, rowid DESC LIMIT 1", args
-    ).fetchone()
-    return audit_status(store, row[0]) if row else None
+    found = store.audits.latest_id(pipeline=pipeline, run_id=run_id)
+    return audit_status(store, found) if found is not None else None

@@ -14,10 +14,10 @@ from curate.agreement.review import record_annotations
 from curate.agreement.sources import RATINGS_SCHEMA, store_ratings
 from curate.audit import create_audit, record_verdict
 from curate.cli.main import app
-from curate.decisions import DecisionStore
 from curate.errors import InputError
 from curate.run.runner import run_pipeline
 from curate.stages.agreement_gate import AgreementGateError
+from curate.workspace import WorkspaceDB
 from tests.conftest import REPO, chat, write_jsonl
 
 cli = CliRunner()
@@ -128,12 +128,12 @@ def test_agree_cli_exits_1_under_the_threshold():
 def test_disagreements_and_adjudication_persist(tmp_path):
     frame = ratings([("i1", "ann", "GOOD"), ("i1", "bob", "BAD"), ("i1", "cat", "BAD"),
                      ("i2", "ann", "GOOD"), ("i2", "bob", "GOOD")])  # fmt: skip
-    with DecisionStore(tmp_path, annotator="lead") as store:
+    with WorkspaceDB(tmp_path, annotator="lead") as store:
         (item,) = disagreements(frame, store)
         assert item.labels == {"ann": "GOOD", "bob": "BAD", "cat": "BAD"}
         assert item.majority == "BAD" and item.adjudicated is None
         adjudicate(store, "i1", "GOOD", note="policy allows it")
-    with DecisionStore(tmp_path) as store:
+    with WorkspaceDB(tmp_path) as store:
         assert disagreements(frame, store)[0].adjudicated == "GOOD"
         assert disagreements(frame, store, pending_only=True) == []
 
@@ -151,7 +151,7 @@ def test_audit_verdicts_count_as_one_annotator_and_the_gate_reads_the_store(tmp_
     with pytest.raises(AgreementGateError, match="fewer than two annotators"):
         run_pipeline(pipeline)
     (run_dir,) = (tmp_path / "runs").iterdir()
-    with DecisionStore(tmp_path, annotator="auditor") as store:
+    with WorkspaceDB(tmp_path, annotator="auditor") as store:
         audit = create_audit(store, run_dir, pipeline="g", size=4, seed=0)
         ids = [i.example_id for i in audit.items]
         for n, example_id in enumerate(ids):
@@ -164,7 +164,7 @@ def test_audit_verdicts_count_as_one_annotator_and_the_gate_reads_the_store(tmp_
     with pytest.raises(AgreementGateError, match=r"under 0\.5") as caught:
         run_pipeline(pipeline)
     assert caught.value.exit_code == 4
-    with DecisionStore(tmp_path, annotator="ls@example.com") as store:
+    with WorkspaceDB(tmp_path, annotator="ls@example.com") as store:
         fixed = [(ids[0], "BAD"), (ids[1], "GOOD"), (ids[2], "GOOD")]
         record_annotations(store, ratings([(i, "ls@example.com", x) for i, x in fixed]), "fix")
     run_pipeline(pipeline)  # now the two agree on every item
@@ -176,7 +176,7 @@ def test_the_default_gate_wants_ninety_percent_agreement(tmp_path, agreed, passe
     items = [f"item{n}" for n in range(10)]
     first = [(i, "ann", "GOOD") for i in items]
     second = [(i, "bob", "GOOD" if n < agreed else "BAD") for n, i in enumerate(items)]
-    with DecisionStore(tmp_path) as store:
+    with WorkspaceDB(tmp_path) as store:
         record_annotations(store, ratings(first + second), source="test")
     if passes:
         run_pipeline(pipeline)

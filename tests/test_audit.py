@@ -7,9 +7,9 @@ from typer.testing import CliRunner
 
 from curate.audit import audit_status, create_audit, latest_audit, record_verdict, sample_ids
 from curate.cli.main import app
-from curate.decisions import DecisionStore
 from curate.run.runner import run_pipeline
 from curate.stages.audit_gate import AuditGateError
+from curate.workspace import WorkspaceDB
 from tests.conftest import chat, write_jsonl
 
 cli = CliRunner()
@@ -42,7 +42,7 @@ def first_run(pipeline):
 
 def test_sample_is_seeded_stratified_and_from_train_only(tmp_path):
     run_dir = first_run(gated_workspace(tmp_path))
-    with DecisionStore(tmp_path) as store:
+    with WorkspaceDB(tmp_path) as store:
         audit = create_audit(store, run_dir, pipeline="gated", size=30, seed=1, stratify="topic")
         again = create_audit(store, run_dir, pipeline="gated", size=30, seed=1, stratify="topic")
         other = create_audit(store, run_dir, pipeline="gated", size=30, seed=2)
@@ -72,7 +72,7 @@ def test_sample_ids_allocates_by_largest_remainder(tmp_path):
 def test_gate_passes_at_95_percent_and_fails_below_naming_examples(tmp_path):
     pipeline = gated_workspace(tmp_path)
     run_dir = first_run(pipeline)
-    with DecisionStore(tmp_path, annotator="dee") as store:
+    with WorkspaceDB(tmp_path, annotator="dee") as store:
         audit = create_audit(store, run_dir, pipeline="gated")
         items = audit.items
         for item in items[:-3]:
@@ -93,7 +93,7 @@ def test_gate_passes_at_95_percent_and_fails_below_naming_examples(tmp_path):
     gate = next(s for s in outcome.manifest.stages if s.name == "audit_gate")
     assert gate.metrics["pass_rate"] == 0.96
 
-    with DecisionStore(tmp_path) as store:
+    with WorkspaceDB(tmp_path) as store:
         record_verdict(store, audit.audit_id, items[0].example_id, "fail", "made-up policy")
     with pytest.raises(AuditGateError) as caught:
         run_pipeline(pipeline)
@@ -106,7 +106,7 @@ def test_gate_passes_at_95_percent_and_fails_below_naming_examples(tmp_path):
 
 def test_changing_a_fail_to_pass_withdraws_its_drop(tmp_path):
     run_dir = first_run(gated_workspace(tmp_path))
-    with DecisionStore(tmp_path) as store:
+    with WorkspaceDB(tmp_path) as store:
         audit = create_audit(store, run_dir, pipeline="gated", size=5)
         target = audit.items[0].example_id
         record_verdict(store, audit.audit_id, target, "fail")
@@ -121,7 +121,7 @@ def test_audit_cli_sample_and_status(tmp_path):
     result = cli.invoke(app, ["audit", "sample", str(run_dir), "--n", "10"], terminal_width=200)
     assert result.exit_code == 0, result.output
     assert "0/10 reviewed" in result.output and "in progress" in result.output
-    with DecisionStore(tmp_path) as store:
+    with WorkspaceDB(tmp_path) as store:
         audit = latest_audit(store, run_id=run_dir.name)
         for item in audit.items:
             record_verdict(store, audit.audit_id, item.example_id, "pass")
@@ -136,7 +136,7 @@ def test_override_cli(tmp_path):
         app, ["override", "abc123", "drop", "--reason", "spam", "--workspace", str(tmp_path)]
     )
     assert result.exit_code == 0, result.output
-    with DecisionStore(tmp_path) as store:
+    with WorkspaceDB(tmp_path) as store:
         assert store.overrides()["abc123"].reason == "spam"
     bad = cli.invoke(app, ["override", "abc123", "delete", "--workspace", str(tmp_path)])
     assert bad.exit_code == 2 and "keep, drop, distinct or clear" in bad.output

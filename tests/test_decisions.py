@@ -8,9 +8,9 @@ import sys
 
 import orjson
 
-from curate.decisions import MIGRATIONS, DecisionStore
 from curate.record import content_id
 from curate.run.runner import run_pipeline
+from curate.workspace.database import MIGRATIONS, WorkspaceDB
 from tests.conftest import chat, write_jsonl
 
 ROWS = [
@@ -36,29 +36,29 @@ def exported_ids(outcome) -> set[str]:
 
 def test_a_decision_is_committed_before_the_process_dies(tmp_path):
     code = (
-        "import os, sys; from pathlib import Path; from curate.decisions import DecisionStore; "
-        f"s = DecisionStore(Path({str(tmp_path)!r}), annotator='ana'); "
+        "import os, sys; from pathlib import Path; from curate.workspace import WorkspaceDB; "
+        f"s = WorkspaceDB(Path({str(tmp_path)!r}), annotator='ana'); "
         "s.set_override('abc', 'drop', 'spam'); os._exit(9)"
     )
     assert subprocess.run([sys.executable, "-c", code]).returncode == 9
-    with DecisionStore(tmp_path) as store:
+    with WorkspaceDB(tmp_path) as store:
         (override,) = store.overrides().values()
     assert (override.example_id, override.action, override.annotator) == ("abc", "drop", "ana")
 
 
 def test_store_uses_wal_and_migrates_instead_of_recreating(tmp_path):
-    with DecisionStore(tmp_path) as store:
+    with WorkspaceDB(tmp_path) as store:
         store.set_override("x", "keep", "good")
         assert store.schema_version == len(MIGRATIONS)
     raw = sqlite3.connect(tmp_path / "workspace.db")
     assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     raw.close()
-    with DecisionStore(tmp_path) as again:
+    with WorkspaceDB(tmp_path) as again:
         assert list(again.overrides()) == ["x"]
 
 
 def test_latest_decision_wins_and_clear_withdraws_it(tmp_path):
-    with DecisionStore(tmp_path, annotator="bo") as store:
+    with WorkspaceDB(tmp_path, annotator="bo") as store:
         store.set_override("x", "drop", "first")
         store.set_override("x", "keep", "changed my mind")
         assert store.overrides()["x"].action == "keep"
@@ -72,7 +72,7 @@ def test_force_drop_applies_on_every_rerun(tmp_path):
     pipeline = workspace(tmp_path)
     target = content_id(ROWS[7]["messages"])
     assert target in exported_ids(run_pipeline(pipeline))
-    with DecisionStore(tmp_path, annotator="cy") as store:
+    with WorkspaceDB(tmp_path, annotator="cy") as store:
         store.set_override(target, "drop", "answer is outdated")
     rerun = run_pipeline(pipeline)
     assert target not in exported_ids(rerun)
@@ -90,7 +90,7 @@ def test_force_keep_rescues_a_dropped_example_but_not_a_broken_one(tmp_path):
     rows = [*ROWS[:10], chat("Short?", "Yes."), {"messages": [{"role": "user", "content": "?"}]}]
     pipeline = workspace(tmp_path, rows)
     short, broken = content_id(rows[10]["messages"]), content_id(rows[11]["messages"])
-    with DecisionStore(tmp_path) as store:
+    with WorkspaceDB(tmp_path) as store:
         store.set_override(short, "keep", "terse but correct")
         store.set_override(broken, "keep", "please")
     outcome = run_pipeline(pipeline)
@@ -102,7 +102,7 @@ def test_force_keep_rescues_a_dropped_example_but_not_a_broken_one(tmp_path):
 
 def test_runs_are_indexed_with_their_status(tmp_path):
     outcome = run_pipeline(workspace(tmp_path))
-    with DecisionStore(tmp_path) as store:
+    with WorkspaceDB(tmp_path) as store:
         (run,) = store.runs()
     assert run["run_id"] == outcome.run_dir.name and run["status"] == "complete"
     assert run["pipeline"] == "ws"
@@ -117,7 +117,7 @@ def test_an_old_database_is_migrated_with_its_decisions(tmp_path):
     )
     old.commit()
     old.close()
-    with DecisionStore(tmp_path) as store:
+    with WorkspaceDB(tmp_path) as store:
         assert store.schema_version == len(MIGRATIONS) >= 2
         assert store.overrides()["kept-before"].annotator == "eve"
         store.set_override("twin", "distinct", "not the same question")

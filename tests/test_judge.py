@@ -12,9 +12,9 @@ import pytest
 
 from curate.config.pipeline import load_pipeline
 from curate.config.stage_rules import unredacted_remote_stage
-from curate.decisions import DecisionStore
 from curate.errors import PipelineError
 from curate.run.runner import run_pipeline
+from curate.workspace import WorkspaceDB
 from tests.conftest import chat, write_jsonl
 from tests.llm_servers import FakeLLMServer, running_server
 
@@ -94,7 +94,7 @@ def test_a_person_keeping_an_example_wins_over_the_judge(tmp_path, server, monke
     (bad_id,) = [i for i, r in reasons.items() if r == "judge.bad"]
     calls = server.count("/v1/messages")
 
-    with DecisionStore(tmp_path) as store:
+    with WorkspaceDB(tmp_path) as store:
         store.set_override(bad_id, "keep", "the answer is right for our locale")
     second = run_pipeline(path)
 

@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 from curate.agreement import agreement_report, store_ratings
 from curate.annotate.labelstudio import Connection, client, find_project
 from curate.cli.main import app
-from curate.decisions import DecisionStore
 from curate.run.runner import run_pipeline
+from curate.workspace import WorkspaceDB
 from tests.conftest import REPO, chat, write_jsonl
 
 pytestmark = pytest.mark.skipif(
@@ -91,7 +91,7 @@ def test_push_annotate_pull_and_agree(tmp_path, monkeypatch, label_studio):
                               "--workspace", str(tmp_path)])  # fmt: skip
     assert pulled.exit_code == 0, pulled.output
     assert "stored 16 annotations by 2 annotators" in pulled.output
-    with DecisionStore(tmp_path) as store:
+    with WorkspaceDB(tmp_path) as store:
         rows = store.connection.execute(
             "SELECT annotator, COUNT(*), SUM(comment = 'checked') FROM annotations "
             "GROUP BY annotator ORDER BY annotator"
@@ -101,7 +101,7 @@ def test_push_annotate_pull_and_agree(tmp_path, monkeypatch, label_studio):
                              "--threshold", "0.9"])  # fmt: skip
     assert agree.exit_code == 1, agree.output  # 6 of 8 items agree
     assert "0.750 (n=8)" in agree.output and "agreement (percent) under 0.9" in agree.output
-    with DecisionStore(tmp_path) as store:
+    with WorkspaceDB(tmp_path) as store:
         (pair,) = agreement_report(store_ratings(store)).pairs
     assert (pair.first, pair.second) == ("admin@example.com", "bob@example.com")
     assert pair.confusion == [[2, 1], [1, 4]]  # rows admin: BAD, GOOD; columns bob

@@ -12,13 +12,13 @@ from typing import Any
 import polars as pl
 import pytest
 
-from curate.decisions import DecisionStore
 from curate.llm import LLMError
 from curate.llm.cache import CallCache
 from curate.llm.config import LLMConfig
 from curate.llm.rubric import tool_schema, verdict_model
 from curate.stages.base import RunContext, StageResult
 from curate.stages.judge import JudgeConfig
+from curate.workspace import WorkspaceDB
 from tests.conftest import chat
 from tests.llm_servers import FakeLLMServer, default_answer, running_server
 from tests.stage_helpers import batch_of
@@ -166,7 +166,7 @@ def test_a_rerun_is_answered_from_the_cache_without_a_request(server, tmp_path):
     assert len(server.seen) == requests_before  # no call, no token count
     assert second.metrics["cache_hits"] == 3 and second.metrics["calls"] == 0
     assert second.kept.equals(first.kept) and second.rejected.equals(first.rejected)
-    with DecisionStore(tmp_path) as store:
+    with WorkspaceDB(tmp_path) as store:
         rows = store.connection.execute("SELECT provider, model FROM llm_calls").fetchall()
     assert rows == [("anthropic", "claude-haiku-4-5")] * 3
 
@@ -183,7 +183,7 @@ def test_an_interrupted_run_keeps_each_finished_call_and_asks_only_the_rest(serv
     ctx = RunContext(run_dir=tmp_path, workspace=tmp_path, progress=interrupt_after_two)
     with pytest.raises(KeyboardInterrupt):
         judge_config(server, max_concurrency=1).build().run(batch, ctx)
-    with DecisionStore(tmp_path) as store:
+    with WorkspaceDB(tmp_path) as store:
         (saved,) = store.connection.execute("SELECT COUNT(*) FROM llm_calls").fetchone()
     assert saved == 2  # committed as each call finished
     asked = server.count(MESSAGES)
@@ -259,7 +259,7 @@ def test_an_interrupted_batch_is_collected_not_paid_for_twice(server, tmp_path):
     server.fail("/v1/messages/batches/msgbatch_1", (500, {}, ""))
     with pytest.raises(LLMError, match="HTTP 500"):
         run_judge(judge_config(server, batch=True, max_retries=0), batch, tmp_path)
-    with DecisionStore(tmp_path) as store:
+    with WorkspaceDB(tmp_path) as store:
         assert CallCache(store).open_batch(_provider(server), _any_hash(store)) == "msgbatch_1"
 
     second = run_judge(judge_config(server, batch=True), batch, tmp_path)
@@ -340,5 +340,5 @@ def _provider(server: FakeLLMServer) -> Any:
     return judge_config(server, batch=True).build().provider
 
 
-def _any_hash(store: DecisionStore) -> str:
+def _any_hash(store: WorkspaceDB) -> str:
     return store.connection.execute("SELECT requests_hash FROM llm_batches").fetchone()[0]

@@ -11,10 +11,9 @@ from typer.testing import CliRunner
 pytest.importorskip("presidio_analyzer")
 
 from curate.cli.main import app
-from curate.decisions import DecisionStore
-from curate.pii.decisions import PiiDecisions
 from curate.run.pii_findings import run_findings
 from curate.run.runner import run_pipeline
+from curate.workspace import WorkspaceDB
 from tests.conftest import chat, write_jsonl
 
 ROWS = [
@@ -47,9 +46,9 @@ def test_not_pii_and_missed_spans_survive_reruns(workspace):
     example = dana["id"][0]
     assert "Zorblax" in exported(first.run_dir)
 
-    with DecisionStore(workspace) as store:
-        PiiDecisions(store).mark(example, "Dana Whitcombe", verdict="not_pii", note="a test user")
-        PiiDecisions(store).mark(example, "Zorblax", verdict="pii", entity="PERSON")
+    with WorkspaceDB(workspace) as store:
+        store.pii_marks.mark(example, "Dana Whitcombe", verdict="not_pii", note="a test user")
+        store.pii_marks.mark(example, "Zorblax", verdict="pii", entity="PERSON")
     second = run_pipeline(workspace / "p.yaml")
     assert second.run_dir != first.run_dir, "decisions change the run's fingerprint"
     text = exported(second.run_dir)
@@ -63,21 +62,21 @@ def test_not_pii_and_missed_spans_survive_reruns(workspace):
     third = run_pipeline(workspace / "p.yaml")
     assert third.already_complete and exported(third.run_dir) == text
 
-    with DecisionStore(workspace) as store:
-        PiiDecisions(store).mark(example, "Dana Whitcombe", verdict="clear")
-        standing = PiiDecisions(store).standing()
+    with WorkspaceDB(workspace) as store:
+        store.pii_marks.mark(example, "Dana Whitcombe", verdict="clear")
+        standing = store.pii_marks.standing()
     assert [d.text for d in standing[example]] == ["Zorblax"]
     fourth = run_pipeline(workspace / "p.yaml")
     assert "Dana Whitcombe" not in exported(fourth.run_dir)
 
 
 def test_decisions_fingerprint_is_unchanged_until_a_span_is_marked(tmp_path):
-    with DecisionStore(tmp_path) as store:
+    with WorkspaceDB(tmp_path) as store:
         assert store.overrides_fingerprint() == hashlib.sha256().hexdigest()[:16]
-        PiiDecisions(store).mark("abc", "Ana", verdict="not_pii")
+        store.pii_marks.mark("abc", "Ana", verdict="not_pii")
         assert store.overrides_fingerprint() != hashlib.sha256().hexdigest()[:16]
         with pytest.raises(Exception, match="needs its entity type"):
-            PiiDecisions(store).mark("abc", "Ana", verdict="pii")
+            store.pii_marks.mark("abc", "Ana", verdict="pii")
 
 
 def test_cli_lists_findings_and_marks_spans(workspace):
@@ -95,8 +94,8 @@ def test_cli_lists_findings_and_marks_spans(workspace):
         app, ["pii", "mark", run_dir, example, "--text", "Zorblax", "--entity", "person"]
     )
     assert marked.exit_code == 0, marked.output
-    with DecisionStore(workspace) as store:
-        (decision,) = PiiDecisions(store).standing()[example]
+    with WorkspaceDB(workspace) as store:
+        (decision,) = store.pii_marks.standing()[example]
     assert (decision.text, decision.verdict, decision.entity) == ("Zorblax", "pii", "PERSON")
 
     typo = cli.invoke(app, ["pii", "mark", run_dir, example, "--text", "Zorblux", "--not-pii"])

@@ -10,11 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from curate.cli.main import app
-from curate.decisions import DecisionStore
 from curate.dedup.neighbours import clusters_from_pairs, direct_duplicates, near_duplicate_pairs
 from curate.errors import CurateError
 from curate.run.runner import run_pipeline
 from curate.stages.semantic_dedup import SemanticDedupConfig
+from curate.workspace import WorkspaceDB
 from tests.conftest import chat, write_jsonl
 from tests.near_duplicates import BASE, OTHERS, REWORDED
 from tests.stage_helpers import batch_of, run_stage
@@ -163,7 +163,7 @@ def test_clusters_never_cross_splits_even_when_a_member_is_kept(tmp_path):
 
     frame = load_examples(first.run_dir)
     dropped = frame.filter(pl.col("reason") == "dedup.semantic")
-    with DecisionStore(tmp_path) as store:
+    with WorkspaceDB(tmp_path) as store:
         for member in dropped["id"]:
             store.set_override(member, "keep", "a useful variant")
     second = run_pipeline(pipeline)
@@ -254,7 +254,7 @@ def test_a_member_marked_distinct_leaves_its_cluster(tmp_path):
 
     batch = batch_of(tmp_path, rows())
     twin = content_id(rows()[6]["messages"])
-    with DecisionStore(tmp_path) as store:
+    with WorkspaceDB(tmp_path) as store:
         store.set_override(twin, "distinct", "asks about a different account")
         ctx = RunContext(run_dir=tmp_path, workspace=tmp_path, decisions=store)
         result = SemanticDedupConfig(threshold=0.9, keep="first").build().run(batch, ctx)

@@ -11,11 +11,11 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 
-from tui.messages import RunCompleted, RunFailed
-from tui.screens.help_screen import HelpScreen
-from tui.screens.home_screen import HomeScreen
-from tui.screens.run_screen import RunScreen
-from tui.session import Session
+from curate_tui.messages import RunCompleted, RunFailed
+from curate_tui.screens.help_screen import HelpScreen
+from curate_tui.screens.home_screen import HomeScreen
+from curate_tui.screens.run_screen import RunScreen
+from curate_tui.session import Session
 
 
 class CurateApp(App[None]):

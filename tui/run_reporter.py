@@ -8,7 +8,7 @@ from typing import Protocol
 from textual.message import Message
 
 from curate.run.manifest import StageEntry
-from tui.messages import RunNote, StageAdvanced, StageFinished, StageStarted
+from curate_tui.messages import RunNote, StageAdvanced, StageFinished, StageStarted
 
 
 class MessageTarget(Protocol):

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import polars as pl
 
-from curate.decisions import DecisionStore
 from curate.run.layout import RunLayout
 from curate.run.views import load_examples
+from curate.workspace import WorkspaceDB
 
 
 def default_pipeline(workspace: Path) -> Path | None:
@@ -71,7 +71,7 @@ class Session:
     """The open workspace; screens receive it instead of reaching into the app."""
 
     workspace: Path
-    store: DecisionStore
+    store: WorkspaceDB
     pipeline: Path | None = None
     examples: ExamplesCache = field(default_factory=ExamplesCache)
 
@@ -80,4 +80,4 @@ class Session:
         """Open ``workspace`` (creating workspace.db if needed) with its default pipeline."""
         workspace = workspace.resolve()
         chosen = pipeline.resolve() if pipeline is not None else default_pipeline(workspace)
-        return cls(workspace, DecisionStore(workspace), chosen)
+        return cls(workspace, WorkspaceDB(workspace), chosen)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from curate.agreement.stats import majority
-from curate.decisions import DecisionStore, now
+from curate.workspace import WorkspaceDB
+from curate.workspace.annotations import Annotation
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Disagreement:
 
 
 def disagreements(
-    ratings: pl.DataFrame, store: DecisionStore | None = None, *, pending_only: bool = False
+    ratings: pl.DataFrame, store: WorkspaceDB | None = None, *, pending_only: bool = False
 ) -> list[Disagreement]:
     """Every item with more than one distinct label, with each annotator's label."""
     settled = adjudications(store) if store is not None else {}
@@ -39,36 +40,23 @@ def disagreements(
     return queue
 
 
-def adjudicate(store: DecisionStore, item_id: str, label: str, note: str = "") -> None:
+def adjudicate(store: WorkspaceDB, item_id: str, label: str, note: str = "") -> None:
     """Store the settled label for an item (the latest one stands)."""
-    with store.transaction() as db:
-        db.execute(
-            "INSERT INTO adjudications (item_id, label, note, annotator, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (item_id, label, note, store.annotator, now()),
-        )
+    store.annotations.adjudicate(item_id, label, note)
 
 
-def adjudications(store: DecisionStore) -> dict[str, str]:
+def adjudications(store: WorkspaceDB) -> dict[str, str]:
     """The standing adjudicated label per item."""
-    rows = store.connection.execute(
-        "SELECT item_id, label FROM adjudications a "
-        "WHERE seq = (SELECT MAX(seq) FROM adjudications WHERE item_id = a.item_id)"
-    ).fetchall()
-    return dict(rows)
+    return store.annotations.adjudications()
 
 
-def record_annotations(store: DecisionStore, ratings: pl.DataFrame, source: str) -> int:
+def record_annotations(store: WorkspaceDB, ratings: pl.DataFrame, source: str) -> int:
     """Store ratings (with an optional ``comment`` column) as annotations; returns the count."""
     comments = ratings["comment"] if "comment" in ratings.columns else [""] * ratings.height
-    rows = [
-        (r["item_id"], r["annotator"], r["label"], r["score"], c or "", source, now())
-        for r, c in zip(ratings.iter_rows(named=True), comments, strict=True)
-    ]
-    with store.transaction() as db:
-        db.executemany(
-            "INSERT INTO annotations (item_id, annotator, label, score, comment, source, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-    return len(rows)
+    return store.annotations.add(
+        (
+            Annotation(r["item_id"], r["annotator"], r["label"], r["score"], c or "")
+            for r, c in zip(ratings.iter_rows(named=True), comments, strict=True)
+        ),
+        source,
+    )

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import polars as pl
 
-from curate.decisions import DecisionStore
 from curate.errors import InputError
+from curate.workspace import WorkspaceDB
 
 ITEM = ("item_id", "id", "item", "example_id")
 ANNOTATOR = ("annotator", "rater", "coder", "user")
@@ -95,18 +95,11 @@ def check_ratings(ratings: pl.DataFrame, where: Path | str) -> None:
         )  # fmt: skip
 
 
-def store_ratings(store: DecisionStore) -> pl.DataFrame:
+def store_ratings(store: WorkspaceDB) -> pl.DataFrame:
     """Stored annotations (Label Studio, imports) plus the TUI's audit verdicts, latest per
     (item, annotator). Audit pass/fail read as GOOD/BAD so both speak the same labels."""
-    rows = store.connection.execute(
-        "SELECT item_id, annotator, label, score FROM annotations a WHERE seq = (SELECT MAX(seq) "
-        "FROM annotations WHERE item_id = a.item_id AND annotator = a.annotator)"
-    ).fetchall()
-    audits = store.connection.execute(
-        "SELECT example_id, annotator, verdict FROM audit_verdicts v WHERE verdict != 'skip' "
-        "AND seq = (SELECT MAX(seq) FROM audit_verdicts WHERE example_id = v.example_id "
-        "AND annotator = v.annotator)"
-    ).fetchall()
+    rows = store.annotations.standing()
+    audits = store.audits.standing_verdicts()
     seen = {(r[0], r[1]) for r in rows}
     rows += [
         (item, who, "GOOD" if verdict == "pass" else "BAD", None)

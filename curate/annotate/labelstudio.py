@@ -16,9 +16,9 @@ import orjson
 import polars as pl
 import yaml
 
-from curate.decisions import DecisionStore
 from curate.errors import CurateError
 from curate.run.layout import RunLayout
+from curate.workspace import WorkspaceDB
 
 CONFIG_FILE = "labelstudio.yaml"  # in the workspace: url, api_key (env vars win)
 
@@ -163,7 +163,7 @@ def exported_ratings(ls: Any, project_id: int) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def pull(store: DecisionStore, project: str, *, conn: Connection) -> pl.DataFrame:
+def pull(store: WorkspaceDB, project: str, *, conn: Connection) -> pl.DataFrame:
     """Export the project's annotations and store them in workspace.db; returns them."""
     from curate.agreement.review import record_annotations
 

@@ -9,8 +9,8 @@ import typer
 from rich.table import Table
 
 from curate.cli.common import out, user_errors
-from curate.decisions import DecisionStore
 from curate.run.layout import workspace_of_run
+from curate.workspace import WorkspaceDB
 
 labelstudio_app = typer.Typer(help="Review examples in Label Studio.", no_args_is_help=True)
 Metric = Literal["alpha", "fleiss", "percent"]
@@ -83,7 +83,7 @@ def agree(
         raise CurateError(f"unknown alpha level '{bad[0]}'", field="level")
     if judge is not None and source is None:
         workspace = workspace_of_run(judge)
-    with DecisionStore(workspace) as store:
+    with WorkspaceDB(workspace) as store:
         if source is not None:
             ratings = read_ratings(source)
         else:
@@ -155,7 +155,7 @@ def pull(
     from curate.annotate.labelstudio import connection
     from curate.annotate.labelstudio import pull as pull_project
 
-    with DecisionStore(workspace) as store:
+    with WorkspaceDB(workspace) as store:
         ratings = pull_project(store, project, conn=connection(workspace))
         out.print(
             f"stored {ratings.height} annotations by {ratings['annotator'].n_unique()} "

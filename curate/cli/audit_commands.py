@@ -10,9 +10,9 @@ from rich.table import Table
 
 from curate.audit import DEFAULT_SIZE, DEFAULT_THRESHOLD, create_audit, latest_audit
 from curate.cli.common import out, user_errors
-from curate.decisions import DecisionStore
 from curate.errors import CurateError
 from curate.run.layout import pipeline_of_run, workspace_of_run
+from curate.workspace import WorkspaceDB
 
 audit_app = typer.Typer(help="Human spot-audits of a run's train split.", no_args_is_help=True)
 
@@ -43,7 +43,7 @@ def sample(
     ),
 ) -> None:
     """Draw a seeded sample of the run's train split to review (the same call resumes it)."""
-    with DecisionStore(workspace_of_run(run_dir)) as store:
+    with WorkspaceDB(workspace_of_run(run_dir)) as store:
         status = create_audit(
             store,
             run_dir,
@@ -61,7 +61,7 @@ def sample(
 @user_errors
 def status(run_dir: Annotated[Path, typer.Argument(help="The run folder (runs/<id>).")]) -> None:
     """Progress, pass rate and gate verdict of the run's latest audit."""
-    with DecisionStore(workspace_of_run(run_dir)) as store:
+    with WorkspaceDB(workspace_of_run(run_dir)) as store:
         found = latest_audit(store, run_id=run_dir.resolve().name)
         if found is None:
             raise CurateError(
@@ -83,6 +83,6 @@ def override(
             f"action must be keep, drop, distinct or clear, not '{action}'", field="action"
         )
     choice: Literal["keep", "drop", "distinct", "clear"] = action  # type: ignore[assignment]
-    with DecisionStore(workspace) as store:
+    with WorkspaceDB(workspace) as store:
         store.set_override(example_id, choice, reason or "(no reason given)")
         out.print(f"{choice} {example_id}: saved in {store.path}")

@@ -196,7 +196,7 @@ def tui(
     ] = None,
 ) -> None:
     """Open the terminal UI: runs, live progress, browse, audits, overrides."""
-    from tui.app import CurateApp
+    from curate_tui.app import CurateApp
 
     if not workspace.is_dir():
         raise CurateError("workspace folder not found", file=workspace)

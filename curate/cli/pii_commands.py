@@ -9,9 +9,9 @@ import polars as pl
 import typer
 
 from curate.cli.common import out, user_errors
-from curate.decisions import DecisionStore
 from curate.errors import CurateError
 from curate.run.layout import workspace_of_run
+from curate.workspace import WorkspaceDB
 
 pii_app = typer.Typer(help="PII findings of a run, and human span decisions.", no_args_is_help=True)
 
@@ -58,8 +58,6 @@ def mark(
     note: Annotated[str, typer.Option(help="Why; kept with the decision.")] = "",
 ) -> None:
     """Mark a span as not PII, or as a missed entity; every later run applies it."""
-    from curate.pii.decisions import PiiDecisions
-
     chosen = [
         flag
         for flag, on in (("--not-pii", not_pii), ("--entity", entity), ("--clear", clear))
@@ -69,8 +67,8 @@ def mark(
         raise CurateError("give exactly one of --not-pii, --entity TYPE or --clear", field="mark")
     _check_text_in_example(run_dir, example_id, text)
     verdict = "not_pii" if not_pii else "pii" if entity else "clear"
-    with DecisionStore(workspace_of_run(run_dir)) as store:
-        PiiDecisions(store).mark(
+    with WorkspaceDB(workspace_of_run(run_dir)) as store:
+        store.pii_marks.mark(
             example_id, text, verdict=verdict, entity=entity.upper() if entity else None, note=note
         )
         label = {"not_pii": "not PII", "pii": f"PII ({entity})", "clear": "cleared"}[verdict]

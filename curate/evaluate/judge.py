@@ -10,12 +10,12 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from curate.decisions import DecisionStore
 from curate.evaluate.config import JudgeSettings
 from curate.evaluate.data import EvalRow
 from curate.llm.cache import CallCache
 from curate.llm.calls import ask_all
 from curate.llm.provider import LLMError, Request, build_provider
+from curate.workspace import WorkspaceDB
 
 PAIRWISE_TOOL = "record_preference"
 SYSTEM = (
@@ -96,7 +96,7 @@ def judge_pairwise(
             settings.llm.max_tokens,
             settings.llm.temperature,
         )
-    store = DecisionStore(workspace)
+    store = WorkspaceDB(workspace)
     try:
         outcomes, _ = ask_all(provider, requests, PairwiseVerdict, CallCache(store), log=note)
     except LLMError as exc:

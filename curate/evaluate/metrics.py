@@ -208,14 +208,14 @@ def golden_check(
     )
 
 
-Verdict = Literal["worth_it", "not_worth_it", "undecided"]
+FineTuneVerdict = Literal["worth_it", "not_worth_it", "undecided"]
 
 
 @dataclass
 class Decision:
     """Whether the fine-tune pays, and the sentence that says why."""
 
-    verdict: Verdict
+    verdict: FineTuneVerdict
     reason: str
     gain_points: float | None = None
     best_baseline: str | None = None

@@ -1,4 +1,4 @@
-"""The LLM call cache in workspace.db: one committed row per answered call."""
+"""The LLM call cache: keys from a provider and a request, answers in workspace.db."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 
 import orjson
 
-from curate.decisions import DecisionStore, now
 from curate.llm.provider import Provider, Request
+from curate.workspace import WorkspaceDB
 
 
 def cache_key(provider: Provider, request: Request) -> str:
@@ -27,63 +27,31 @@ def cache_key(provider: Provider, request: Request) -> str:
 
 
 class CallCache:
-    """Validated answers by cache key. Only answers that passed the schema are stored, so a
-    malformed answer or a failed call is asked again on the next run."""
+    """Validated answers by cache key, stored in workspace.db's ``llm_calls``. Only answers
+    that passed the schema are stored, so a malformed answer or a failed call is asked again
+    on the next run."""
 
-    def __init__(self, store: DecisionStore) -> None:
-        self.store = store
+    def __init__(self, db: WorkspaceDB) -> None:
+        self.calls = db.llm_calls
 
     def get_many(self, keys: list[str]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        db = self.store.connection
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = db.execute(
-                f"SELECT cache_key, answer FROM llm_calls WHERE cache_key IN ({marks})", chunk
-            ).fetchall()
-            out.update((k, orjson.loads(a)) for k, a in rows)
-        return out
+        return self.calls.answers(keys)
 
     def put(
         self, key: str, provider: Provider, answer: Any, tokens: tuple[int, int], cost: float
     ) -> None:
-        with self.store.transaction() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO llm_calls (cache_key, provider, model, answer, "
-                "input_tokens, output_tokens, cost_usd, created_at) VALUES (?,?,?,?,?,?,?,?)",
-                (
-                    key,
-                    provider.name,
-                    provider.config.model,
-                    orjson.dumps(answer).decode(),
-                    tokens[0],
-                    tokens[1],
-                    cost,
-                    now(),
-                ),
-            )
+        model = provider.config.model
+        self.calls.save(
+            key, provider=provider.name, model=model, answer=answer, tokens=tokens, cost=cost
+        )
 
     # open Message Batches, so that a killed run collects its batch instead of paying again
 
     def open_batch(self, provider: Provider, requests_hash: str) -> str | None:
-        row = self.store.connection.execute(
-            "SELECT batch_id FROM llm_batches WHERE provider = ? AND model = ? "
-            "AND requests_hash = ? AND status = 'open' ORDER BY created_at DESC LIMIT 1",
-            (provider.name, provider.config.model, requests_hash),
-        ).fetchone()
-        return row[0] if row else None
+        return self.calls.open_batch(provider.name, provider.config.model, requests_hash)
 
     def record_batch(self, batch_id: str, provider: Provider, requests_hash: str) -> None:
-        with self.store.transaction() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO llm_batches (batch_id, provider, model, requests_hash, "
-                "status, created_at) VALUES (?, ?, ?, ?, 'open', ?)",
-                (batch_id, provider.name, provider.config.model, requests_hash, now()),
-            )
+        self.calls.record_batch(batch_id, provider.name, provider.config.model, requests_hash)
 
     def close_batch(self, batch_id: str) -> None:
-        with self.store.transaction() as db:
-            db.execute(
-                "UPDATE llm_batches SET status = 'collected' WHERE batch_id = ?", (batch_id,)
-            )
+        self.calls.close_batch(batch_id)

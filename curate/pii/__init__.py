@@ -1,12 +1,12 @@
 """PII detection and redaction: Presidio offline, curate's recognizers, actions, decisions.
 
 The library face a TUI screen needs: ``run_findings(run_dir)`` lists a run's findings with
-their original text; ``PiiDecisions(store).mark(...)`` records a person's span decision,
+their original text; ``WorkspaceDB.pii_marks.mark(...)`` records a person's span decision,
 which the pii stage applies on every later run.
 """
 
 from curate.pii.analyzer import PiiSetupError
-from curate.pii.decisions import PiiDecisions, SpanDecision
 from curate.run.pii_findings import run_findings
+from curate.workspace import SpanDecision
 
-__all__ = ["PiiDecisions", "PiiSetupError", "SpanDecision", "run_findings"]
+__all__ = ["PiiSetupError", "SpanDecision", "run_findings"]

@@ -24,8 +24,8 @@ from curate.pii.analyzer import (
 from curate.pii.anonymize import Finding, allowed_spans, is_allowed, resolve_overlaps
 
 if TYPE_CHECKING:
-    from curate.pii.decisions import SpanDecision
     from curate.pii.settings import PiiSettings
+    from curate.workspace import SpanDecision
 
 FIELDS = ("messages", "chosen", "rejected")
 TurnKey = tuple[str, int]  # (field, turn index)

@@ -33,7 +33,7 @@ def judge_stage_folder(run_dir: Path) -> Path:
 
 
 @dataclass(frozen=True)
-class Verdict:
+class JudgedRow:
     """One example as the judge saw it, with its place in the doubt order."""
 
     row: dict[str, Any]  # the judge stage's row: turns, judge_* columns, reason if rejected
@@ -85,7 +85,7 @@ def _scores(raw: str | None) -> dict[str, int]:
     return {str(k): int(v) for k, v in orjson.loads(raw).items()} if raw else {}
 
 
-def read_verdicts(run_dir: Path) -> list[Verdict]:
+def read_verdicts(run_dir: Path) -> list[JudgedRow]:
     """Every example the judge stage saw, most doubtful first (ties in row order)."""
     folder = judge_stage_folder(run_dir)
     frame = pl.concat(
@@ -96,5 +96,5 @@ def read_verdicts(run_dir: Path) -> list[Verdict]:
     for row in frame.sort("row").iter_rows(named=True):
         scores = _scores(row.get("judge_scores"))
         doubt = doubt_of(row.get("judge_status"), row.get("judge_verdict"), row["judge_score"])
-        verdicts.append(Verdict(row, scores, doubt))
+        verdicts.append(JudgedRow(row, scores, doubt))
     return sorted(verdicts, key=lambda v: (-v.doubt, v.tiebreak))

@@ -21,9 +21,9 @@ from pathlib import Path
 import orjson
 import pydantic
 
-from curate.decisions import DecisionStore
 from curate.errors import CurateError
 from curate.run.manifest import Manifest, StageEntry
+from curate.workspace import WorkspaceDB
 
 STAGE_FILES = ("kept.parquet", "rejected.parquet", "metrics.json")
 _STAGE_FOLDER = re.compile(r"(\d+)_(.+)")
@@ -183,7 +183,7 @@ def workspace_of_run(run_dir: Path) -> Path:
     return RunLayout(run_dir).workspace()
 
 
-def pipeline_of_run(store: DecisionStore, run_dir: Path) -> str:
+def pipeline_of_run(store: WorkspaceDB, run_dir: Path) -> str:
     """The pipeline name a run was made by, from the runs index or its manifest."""
     for run in store.runs():
         if Path(run["run_dir"]).resolve() == run_dir.resolve():

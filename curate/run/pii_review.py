@@ -13,9 +13,9 @@ from pathlib import Path
 import polars as pl
 
 from curate.pii.anonymize import allowed_spans
-from curate.pii.decisions import SpanDecision
 from curate.run.pii_findings import pii_stage_dir, run_findings
 from curate.run.views import RunSummary
+from curate.workspace import SpanDecision
 
 PII_STAGE = "pii"
 WITH_FINDINGS = "*"  # filter value: examples with any finding

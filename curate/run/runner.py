@@ -16,7 +16,6 @@ import polars as pl
 
 from curate import __version__
 from curate.config.pipeline import Pipeline, load_pipeline
-from curate.decisions import DecisionStore, Override
 from curate.errors import CurateError, InputError
 from curate.io.atomic import remove_stale_temps
 from curate.io.containers import size_of
@@ -40,6 +39,7 @@ from curate.stages import RunContext, StageConfig, StageResult
 from curate.stages.overrides import OVERRIDE_REASONS, ApplyOverrides, rescue_kept
 from curate.stages.registry import stage_info
 from curate.stages.split import SplitConfig
+from curate.workspace import Override, WorkspaceDB
 
 __all__ = [
     "AccountingError",
@@ -179,7 +179,7 @@ def execute(
     reporter = reporter or SilentReporter()
     strict = pipeline.strict if strict is None else strict
     stages = planned_stages(pipeline)
-    with DecisionStore(workspace) as store:
+    with WorkspaceDB(workspace) as store:
         overrides = store.overrides()
         ingest_print = fingerprint(
             "ingest", __version__, strict, [(s.label, s.sha256, s.format) for s in sources]

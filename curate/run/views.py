@@ -7,10 +7,10 @@ from pathlib import Path
 
 import polars as pl
 
-from curate.decisions import DecisionStore
 from curate.record import EXAMPLE_SCHEMA, conversation_expr
 from curate.run.layout import RunLayout
 from curate.run.manifest import Manifest, StageEntry
+from curate.workspace import WorkspaceDB
 
 EMPTY_EXAMPLES_SCHEMA: dict[str, pl.DataType] = {
     **EXAMPLE_SCHEMA,
@@ -40,7 +40,7 @@ def list_runs(workspace: Path) -> list[RunSummary]:
     summaries: list[RunSummary] = []
     seen: set[Path] = set()
     if (workspace / "workspace.db").is_file():
-        with DecisionStore(workspace) as store:
+        with WorkspaceDB(workspace) as store:
             indexed = store.runs()
         for run in indexed:
             run_dir = Path(run["run_dir"])

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from curate.rejections import REJECTION_FIELDS, no_rejections, partition
 
 if TYPE_CHECKING:
-    from curate.decisions import DecisionStore
+    from curate.workspace import WorkspaceDB
 
 Metric = float | int | str
 __all__ = [
@@ -40,7 +40,7 @@ class RunContext:
     workspace: Path
     log: Callable[[str], None] = _ignore
     progress: Callable[[int], None] = _ignore  # advances the stage's bar by n rows done
-    decisions: DecisionStore | None = None
+    decisions: WorkspaceDB | None = None
     pipeline: str = "pipeline"
 
 

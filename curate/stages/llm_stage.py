@@ -9,12 +9,12 @@ from typing import Any, TypeVar
 import polars as pl
 from pydantic import BaseModel, Field, PrivateAttr, model_serializer
 
-from curate.decisions import DecisionStore
 from curate.llm.cache import CallCache
 from curate.llm.calls import CallStats, Outcome, ask_all
 from curate.llm.config import LLMConfig
 from curate.llm.provider import Provider, Request, build_provider
 from curate.stages.base import RunContext, StageConfig
+from curate.workspace import WorkspaceDB
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -58,7 +58,7 @@ def ask_cached(
     ctx: RunContext,
 ) -> tuple[dict[str, Outcome[T]], CallStats]:
     """``ask_all`` through the workspace's call cache, with the stage's log and progress."""
-    store = ctx.decisions or DecisionStore(ctx.workspace)
+    store = ctx.decisions or WorkspaceDB(ctx.workspace)
     try:
         return ask_all(
             provider,

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from curate.decisions import Override
 from curate.reasons import Reason
 from curate.stages.base import RunContext, StageResult, partition
+from curate.workspace import Override
 
 OVERRIDE_REASONS = (
     Reason(

@@ -49,9 +49,9 @@ class PiiStage:
 
         decisions = None
         if ctx.decisions is not None:
-            from curate.pii.decisions import PiiDecisions
+            from curate.workspace.pii_marks import PiiMarkStore
 
-            decisions = PiiDecisions(ctx.decisions).standing(batch["id"].to_list())
+            decisions = PiiMarkStore(ctx.decisions).standing(batch["id"].to_list())
         scan = scan_batch(batch, self.config, decisions or {}, log=ctx.log, progress=ctx.progress)
         kept, rejected, metrics = apply_findings(batch, scan, self.config)
         return StageResult(kept, rejected, metrics)

@@ -12,10 +12,10 @@ import pytest
 from textual.pilot import Pilot
 from textual.screen import Screen
 
-from curate.decisions import DecisionStore, Override
 from curate.run.views import RunSummary, list_runs
-from tui.screens import home_screen
-from tui.screens.text_prompt_screen import TextPromptScreen
+from curate.workspace import Override, WorkspaceDB
+from curate_tui.screens import home_screen
+from curate_tui.screens.text_prompt_screen import TextPromptScreen
 
 ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
@@ -40,7 +40,7 @@ def db_rows(workspace: Path, query: str, *args: object) -> list[tuple[Any, ...]]
 
 def overrides_of(workspace: Path) -> dict[str, Override]:
     """The standing overrides, read through a fresh store."""
-    with DecisionStore(workspace) as store:
+    with WorkspaceDB(workspace) as store:
         return store.overrides()
 
 

@@ -12,12 +12,12 @@ from textual.widgets import DataTable, Static
 from curate.agreement import agreement_report, record_annotations, store_ratings
 from curate.agreement.sources import RATINGS_SCHEMA
 from curate.audit import create_audit, record_verdict
-from curate.decisions import DecisionStore
 from curate.run.runner import RunOutcome
+from curate.workspace import WorkspaceDB
+from curate_tui.app import CurateApp
+from curate_tui.screens.agreement_screen import AgreementScreen
+from curate_tui.widgets.example_detail import ExampleDetail
 from tests.tui.helpers import db_rows, open_screen, settle
-from tui.app import CurateApp
-from tui.screens.agreement_screen import AgreementScreen
-from tui.widgets.example_detail import ExampleDetail
 
 pytestmark = pytest.mark.anyio
 
@@ -36,7 +36,7 @@ def store_labels(workspace: Path, labels: dict[str, list[str]], ids: list[str]) 
         for who, given in labels.items()
         for item, label in zip(ids, given, strict=True)
     ]
-    with DecisionStore(workspace) as store:
+    with WorkspaceDB(workspace) as store:
         frame = pl.DataFrame(rows, schema=RATINGS_SCHEMA, orient="row")
         record_annotations(store, frame, source="test")
 
@@ -56,7 +56,7 @@ async def open_agreement(pilot: Pilot[None]) -> AgreementScreen:
 async def test_figures_match_the_library_for_three_annotators(tmp_path: Path) -> None:
     ids = [f"i{n}" for n in range(6)]
     store_labels(tmp_path, THREE_ANNOTATORS, ids)
-    with DecisionStore(tmp_path) as store:
+    with WorkspaceDB(tmp_path) as store:
         report = agreement_report(store_ratings(store))
     async with CurateApp(tmp_path).run_test(size=(160, 50)) as pilot:
         screen = await open_agreement(pilot)
@@ -111,7 +111,7 @@ async def test_adjudicating_by_key_is_stored_at_once_and_shown_after_reopening(
     finished_run: RunOutcome,
 ) -> None:
     workspace = finished_run.run_dir.parent.parent
-    with DecisionStore(workspace) as store:
+    with WorkspaceDB(workspace) as store:
         audit = create_audit(store, finished_run.run_dir, pipeline="demo", size=3, seed=0)
         ids = [item.example_id for item in audit.items]
         for example_id in ids:  # the TUI's own audit counts as annotator "tester"

@@ -9,15 +9,15 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from curate.audit import latest_audit
-from curate.decisions import DecisionStore
 from curate.run.runner import RunOutcome
+from curate.workspace import WorkspaceDB
+from curate_tui.app import CurateApp
+from curate_tui.screens.audit_screen import AuditScreen
+from curate_tui.screens.text_prompt_screen import TextPromptScreen
+from curate_tui.widgets.audit_gate import AuditGate
+from curate_tui.widgets.error_panel import ErrorPanel
 from tests.tui.helpers import db_rows, overrides_of, settle
 from tests.tui.workspaces import write_pipeline
-from tui.app import CurateApp
-from tui.screens.audit_screen import AuditScreen
-from tui.screens.text_prompt_screen import TextPromptScreen
-from tui.widgets.audit_gate import AuditGate
-from tui.widgets.error_panel import ErrorPanel
 
 pytestmark = pytest.mark.anyio
 
@@ -57,7 +57,7 @@ async def test_48_passes_and_2_fails_pass_the_gate(finished_run: RunOutcome) -> 
         text = str(gate.render())
         assert text.startswith("Gate PASS: pass rate 96.0% ≥ 95% (48 pass, 2 fail)")
         assert failed[0] in text and failed[1] in text
-        with DecisionStore(workspace) as store:
+        with WorkspaceDB(workspace) as store:
             status = latest_audit(store, run_id=finished_run.run_dir.name)
         assert status is not None and status.outcome == "pass"
 

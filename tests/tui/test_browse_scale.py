@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from curate.run.runner import RunOutcome
+from curate_tui.app import CurateApp
+from curate_tui.screens.browse_screen import BrowseScreen
+from curate_tui.widgets.example_detail import ExampleDetail
+from curate_tui.widgets.example_table import ExampleTable
 from tests.tui.helpers import rest, settle
 from tests.tui.workspaces import run_workspace, write_many_chats, write_pipeline
-from tui.app import CurateApp
-from tui.screens.browse_screen import BrowseScreen
-from tui.widgets.example_detail import ExampleDetail
-from tui.widgets.example_table import ExampleTable
 
 ROWS = 100_000
 SCREENFUL = 200  # far more than a 30-line terminal shows, far fewer than the run holds

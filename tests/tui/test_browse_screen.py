@@ -9,13 +9,13 @@ from textual.pilot import Pilot
 from textual.widgets import Label, Select, Static
 
 from curate.run.runner import RunOutcome
+from curate_tui.app import CurateApp
+from curate_tui.screens.browse_screen import BrowseScreen
+from curate_tui.screens.text_prompt_screen import TextPromptScreen
+from curate_tui.widgets.example_detail import ExampleDetail
+from curate_tui.widgets.example_table import ExampleTable
 from tests.tui.helpers import db_rows, overrides_of, rest, settle
 from tests.tui.workspaces import demo_rows, run_workspace, write_workspace
-from tui.app import CurateApp
-from tui.screens.browse_screen import BrowseScreen
-from tui.screens.text_prompt_screen import TextPromptScreen
-from tui.widgets.example_detail import ExampleDetail
-from tui.widgets.example_table import ExampleTable
 
 pytestmark = pytest.mark.anyio
 
@@ -103,6 +103,7 @@ async def test_force_drop_asks_for_a_reason_and_writes_an_override(
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, TextPromptScreen)
+        assert app.screen.question == f"Force-drop {example_id}: why?"
         await pilot.press(*"off topic", "enter")
         await pilot.pause()
         assert app.screen is screen
@@ -133,8 +134,8 @@ async def test_force_keep_then_clear_and_cancel(finished_run: RunOutcome) -> Non
 
         await pilot.press("d", "x", "escape")
         await pilot.pause()
-        actions = [a for (a,) in db_rows(workspace, "SELECT action FROM overrides ORDER BY seq")]
-        assert actions == ["keep", "clear"]
+        rows = db_rows(workspace, "SELECT action, reason FROM overrides ORDER BY seq")
+        assert rows == [("keep", "fine really"), ("clear", "cleared in the TUI")]
 
 
 async def test_detail_pane_labels_the_answers_of_a_preference_pair(tmp_path: Path) -> None:

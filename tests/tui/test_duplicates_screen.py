@@ -13,12 +13,12 @@ from textual.pilot import Pilot
 from curate.run.duplicate_clusters import semantic_stage_folder
 from curate.run.runner import RunOutcome, run_pipeline
 from curate.run.views import load_examples
+from curate_tui.app import CurateApp
+from curate_tui.screens.duplicates_screen import DuplicatesScreen
+from curate_tui.screens.home_screen import HomeScreen
+from curate_tui.widgets.cluster_tables import ClusterTable, MemberTable
 from tests.tui.dedup_workspace import write_dedup_workspace
 from tests.tui.helpers import answer_prompt, fix_run_listing, open_screen, overrides_of, settle
-from tui.app import CurateApp
-from tui.screens.duplicates_screen import DuplicatesScreen
-from tui.screens.home_screen import HomeScreen
-from tui.widgets.cluster_tables import ClusterTable, MemberTable
 
 SnapCompare = Callable[..., bool]
 PASSWORD_TWIN = "64681536fb4d8a6d"  # "How would I reset my password?", second in its cluster

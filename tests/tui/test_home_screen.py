@@ -8,13 +8,13 @@ import pytest
 from textual.widgets import DataTable
 
 from curate.run.runner import RunOutcome
+from curate_tui.app import CurateApp
+from curate_tui.screens.browse_screen import BrowseScreen
+from curate_tui.screens.help_screen import HelpScreen
+from curate_tui.screens.home_screen import HomeScreen
+from curate_tui.widgets.length_histogram import LengthHistogram
+from curate_tui.widgets.stage_table import StageTable
 from tests.tui.helpers import settle
-from tui.app import CurateApp
-from tui.screens.browse_screen import BrowseScreen
-from tui.screens.help_screen import HelpScreen
-from tui.screens.home_screen import HomeScreen
-from tui.widgets.length_histogram import LengthHistogram
-from tui.widgets.stage_table import StageTable
 
 pytestmark = pytest.mark.anyio
 

@@ -11,13 +11,13 @@ from textual.pilot import Pilot
 
 from curate.run.runner import RunOutcome
 from curate.run.views import load_examples
+from curate_tui.app import CurateApp
+from curate_tui.screens.home_screen import HomeScreen
+from curate_tui.screens.judge_screen import JudgeScreen
+from curate_tui.widgets.verdict_detail import VerdictCard
+from curate_tui.widgets.verdict_table import VerdictTable
 from tests.tui.helpers import answer_prompt, fix_run_listing, open_screen, overrides_of, settle
 from tests.tui.judged_workspace import run_judged
-from tui.app import CurateApp
-from tui.screens.home_screen import HomeScreen
-from tui.screens.judge_screen import JudgeScreen
-from tui.widgets.verdict_detail import VerdictCard
-from tui.widgets.verdict_table import VerdictTable
 
 SnapCompare = Callable[..., bool]
 

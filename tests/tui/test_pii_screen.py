@@ -13,13 +13,13 @@ from textual.widgets import Select, Static
 
 from curate.run.runner import RunOutcome
 from curate.run.views import load_examples
+from curate_tui.app import CurateApp
+from curate_tui.screens.home_screen import HomeScreen
+from curate_tui.screens.pii_screen import PiiScreen
+from curate_tui.widgets.pii_tables import PiiExampleTable, PiiSpanTable
+from curate_tui.widgets.pii_text import PiiText
 from tests.tui.helpers import answer_prompt, db_rows, fix_run_listing, open_screen, settle
 from tests.tui.judged_workspace import run_judged
-from tui.app import CurateApp
-from tui.screens.home_screen import HomeScreen
-from tui.screens.pii_screen import PiiScreen
-from tui.widgets.pii_tables import PiiExampleTable, PiiSpanTable
-from tui.widgets.pii_text import PiiText
 
 SnapCompare = Callable[..., bool]
 DECISIONS = "SELECT example_id, text, verdict, entity, annotator FROM pii_decisions ORDER BY seq"

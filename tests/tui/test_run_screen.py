@@ -9,15 +9,15 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from curate.run.manifest import StageEntry
+from curate_tui.app import CurateApp
+from curate_tui.messages import RunNote, StageAdvanced, StageFinished, StageStarted
+from curate_tui.run_reporter import MessageReporter
+from curate_tui.screens.home_screen import HomeScreen
+from curate_tui.screens.run_screen import RunScreen
+from curate_tui.widgets.error_panel import ErrorPanel
+from curate_tui.widgets.stage_table import StageTable
 from tests.tui.helpers import settle
 from tests.tui.workspaces import write_pipeline
-from tui.app import CurateApp
-from tui.messages import RunNote, StageAdvanced, StageFinished, StageStarted
-from tui.run_reporter import MessageReporter
-from tui.screens.home_screen import HomeScreen
-from tui.screens.run_screen import RunScreen
-from tui.widgets.error_panel import ErrorPanel
-from tui.widgets.stage_table import StageTable
 
 pytestmark = pytest.mark.anyio
 

@@ -11,11 +11,11 @@ from textual.widgets import DataTable
 from curate.config.pipeline import load_pipeline
 from curate.errors import CurateError
 from curate.run.runner import RunOutcome, run_pipeline
+from curate_tui.app import CurateApp
+from curate_tui.screens.browse_screen import BrowseScreen
+from curate_tui.widgets.example_detail import ExampleDetail
 from tests.conftest import REPO
 from tests.tui.helpers import rest, settle
-from tui.app import CurateApp
-from tui.screens.browse_screen import BrowseScreen
-from tui.widgets.example_detail import ExampleDetail
 
 SAMPLE_DATA = REPO / "sample_data"
 SAMPLE_PIPELINE = REPO / "pipelines" / "sample.yaml"

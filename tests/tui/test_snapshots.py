@@ -13,8 +13,8 @@ import pytest
 from textual.pilot import Pilot
 
 from curate.run.runner import RunOutcome
+from curate_tui.app import CurateApp
 from tests.tui.helpers import fix_run_listing, rest, settle
-from tui.app import CurateApp
 
 SIZE = (100, 30)
 SnapCompare = Callable[..., bool]

@@ -20,12 +20,36 @@ from curate.agreement.report import AgreementReport
 from curate.agreement.review import Disagreement
 from curate.agreement.stats import Figure
 from curate.errors import CurateError
-from tui.agreement_data import AgreementData, adjudication_keys, load_agreement
-from tui.session import Session
-from tui.widgets.error_panel import ErrorPanel
-from tui.widgets.example_detail import ExampleContent, ExampleDetail
+from curate.run.agreement_data import AgreementData, load_agreement
+from curate_tui.session import Session
+from curate_tui.widgets.error_panel import ErrorPanel
+from curate_tui.widgets.example_detail import ExampleContent, ExampleDetail
 
 NO_BAND = "—"
+EMPTY_HINT = (
+    "No annotations in workspace.db yet. Pull them from Label Studio with "
+    "`curate labelstudio pull --project NAME`, or audit a run here (a on Home) as one of "
+    "the annotators. `curate agree FILE` reports on a ratings file without storing it."
+)
+
+
+def why_no_report(data: AgreementData) -> str:
+    """Why there are no figures: no ratings at all, or a single annotator's."""
+    if not data.annotators:
+        return EMPTY_HINT
+    return (
+        f"Agreement needs two annotators; only {data.annotators[0]} has labelled anything. "
+        + EMPTY_HINT.split(". ", 1)[1]
+    )
+
+
+def adjudication_keys(labels: list[str]) -> dict[str, str]:
+    """Key -> label: g/b for GOOD/BAD when the label set has them, 1-9 for every label."""
+    keys = {str(n): label for n, label in enumerate(labels[:9], start=1)}
+    for key, label in (("g", "GOOD"), ("b", "BAD")):
+        if label in labels:
+            keys[key] = label
+    return keys
 
 
 def figure_cells(name: str, figure: Figure, band: str) -> tuple[str, str, str, str, str]:
@@ -108,7 +132,10 @@ class AgreementScreen(Screen[None]):
     @work(exclusive=True, group="agreement-load")
     async def _load(self) -> None:
         try:
-            data = await asyncio.to_thread(load_agreement, self.session)
+            session = self.session
+            data = await asyncio.to_thread(
+                load_agreement, session.store, session.workspace, session.examples.examples
+            )
         except (CurateError, sqlite3.Error, pl.exceptions.PolarsError) as exc:
             self.query_one(ErrorPanel).message = f"Cannot read the annotations:\n{exc}"
             self.query_one("#agree-summary", Static).update("")
@@ -123,7 +150,7 @@ class AgreementScreen(Screen[None]):
         self.query_one("#agree-review").display = report is not None
         summary = self.query_one("#agree-summary", Static)
         if report is None:
-            summary.update(data.problem)
+            summary.update(why_no_report(data))
             summary.add_class("pane-note")
             self.query_one("#agree-queue-count", Static).update("")
             self.refresh_bindings()

@@ -14,17 +14,17 @@ from textual.widgets import Footer, Header, ProgressBar, Static
 
 from curate.audit import AuditItem, AuditStatus, audit_status, create_audit, latest_audit
 from curate.audit import record_verdict as commit_verdict
-from curate.decisions import DecisionStore, Verdict
 from curate.errors import CurateError
 from curate.run.layout import pipeline_of_run
 from curate.run.views import RunSummary
-from tui.audit_navigation import next_pending, resume_position
-from tui.formatting import audit_summary
-from tui.screens.text_prompt_screen import TextPromptScreen
-from tui.session import Session
-from tui.widgets.audit_gate import AuditGate
-from tui.widgets.error_panel import ErrorPanel
-from tui.widgets.example_detail import ExampleContent, ExampleDetail
+from curate.workspace import AuditVerdict, WorkspaceDB
+from curate_tui.audit_navigation import next_pending, resume_position
+from curate_tui.formatting import audit_summary
+from curate_tui.screens.text_prompt_screen import TextPromptScreen
+from curate_tui.session import Session
+from curate_tui.widgets.audit_gate import AuditGate
+from curate_tui.widgets.error_panel import ErrorPanel
+from curate_tui.widgets.example_detail import ExampleContent, ExampleDetail
 
 AUDIT_SIZE = 50
 AUDIT_SEED = 0
@@ -87,7 +87,7 @@ class AuditScreen(Screen[None]):
     def _open_audit(self) -> tuple[str, bool, Examples]:
         """The run's latest audit (drawn now if it has none) and its examples; off the UI thread."""
         run_dir = self.run.run_dir
-        with DecisionStore(self.session.workspace, annotator=self.session.store.annotator) as db:
+        with WorkspaceDB(self.session.workspace, annotator=self.session.store.annotator) as db:
             status = latest_audit(db, run_id=run_dir.name)
             created = status is None
             if status is None:
@@ -112,7 +112,7 @@ class AuditScreen(Screen[None]):
             return None
         return True
 
-    def action_verdict(self, verdict: Verdict) -> None:
+    def action_verdict(self, verdict: AuditVerdict) -> None:
         item = self.current
         if item is None or self.status is None:
             return

@@ -10,19 +10,17 @@ import polars as pl
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
-from curate.decisions import Override
 from curate.run.views import RunSummary, filter_examples
-from tui.messages import ExampleChosen, ExampleFilters, ExampleHighlighted, FiltersChanged
-from tui.screens.text_prompt_screen import TextPromptScreen
-from tui.session import Session
-from tui.widgets.error_panel import ErrorPanel
-from tui.widgets.example_detail import ExampleContent, ExampleDetail
-from tui.widgets.example_table import ExampleTable
-from tui.widgets.filter_bar import FilterBar
+from curate_tui.messages import ExampleChosen, ExampleFilters, ExampleHighlighted, FiltersChanged
+from curate_tui.overrides_flow import OverrideScreen
+from curate_tui.session import Session
+from curate_tui.widgets.error_panel import ErrorPanel
+from curate_tui.widgets.example_detail import ExampleContent, ExampleDetail
+from curate_tui.widgets.example_table import ExampleTable
+from curate_tui.widgets.filter_bar import FilterBar
 
 SPLIT_ORDER = ("train", "eval", "test")
 DETAIL_DELAY = 0.06  # seconds the cursor must rest before the detail pane redraws
@@ -34,7 +32,7 @@ def _values(frame: pl.DataFrame, column: str) -> list[str]:
     return sorted(v for v in frame[column].unique().to_list() if v)
 
 
-class BrowseScreen(Screen[None]):
+class BrowseScreen(OverrideScreen):
     """A virtual table of examples over a detail pane; k/d force-keep or force-drop."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -45,16 +43,23 @@ class BrowseScreen(Screen[None]):
         Binding("t", "focus_table", "Table", show=False),
         Binding("escape", "app.pop_screen", "Back"),
     ]
+    PROMPTS: ClassVar[dict[str, str]] = {
+        "keep": "Force-keep {id}: why?",
+        "drop": "Force-drop {id}: why?",
+    }
+    DONE: ClassVar[dict[str, str]] = {
+        "keep": "Force-kept {id}",
+        "drop": "Force-dropped {id}",
+        "clear": "Cleared the override of {id}",
+    }
 
     def __init__(self, session: Session, run: RunSummary) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session)
         self.run = run
         self.examples = pl.DataFrame()
         self.shown = pl.DataFrame()
         self.filters = ExampleFilters()
         self.position: int | None = None
-        self.overrides: dict[str, Override] = {}
         self._detail_timer: Timer | None = None
         self._last_highlight = 0.0
 
@@ -93,7 +98,8 @@ class BrowseScreen(Screen[None]):
             reasons=_values(frame, "reason"),
             splits=[s for s in SPLIT_ORDER if s in _values(frame, "split")],
         )
-        self._reload_overrides()
+        self.reload_overrides()
+        self._mark_overrides()
         self._apply_filters()
         self.query_one(ExampleTable).focus()
 
@@ -152,8 +158,11 @@ class BrowseScreen(Screen[None]):
             return
         detail.shown = ExampleContent(example, self.overrides.get(str(example["id"])))
 
-    def _reload_overrides(self) -> None:
-        self.overrides = self.session.store.overrides()
+    def show_overrides(self) -> None:
+        self._mark_overrides()
+        self._show_detail()
+
+    def _mark_overrides(self) -> None:
         actions = {example_id: o.action for example_id, o in self.overrides.items()}
         self.query_one(ExampleTable).set_overrides(actions)
 
@@ -164,31 +173,13 @@ class BrowseScreen(Screen[None]):
 
     def action_override(self, action: Literal["keep", "drop"]) -> None:
         example = self.current
-        if example is None:
-            return
-        example_id = str(example["id"])
-
-        def save(reason: str | None) -> None:
-            if reason is not None:
-                self._set_override(example_id, action, reason)
-
-        self.app.push_screen(
-            TextPromptScreen(f"Force-{action} {example_id}: why?", placeholder="reason"), save
-        )
+        if example is not None:
+            self.decide_override(str(example["id"]), action)
 
     def action_clear_override(self) -> None:
         example = self.current
         if example is not None:
-            self._set_override(str(example["id"]), "clear", "cleared in the TUI")
-
-    def _set_override(
-        self, example_id: str, action: Literal["keep", "drop", "clear"], reason: str
-    ) -> None:
-        self.session.store.set_override(example_id, action, reason)
-        self._reload_overrides()
-        self._show_detail()
-        verb = {"keep": "Force-kept", "drop": "Force-dropped", "clear": "Cleared the override of"}
-        self.notify(f"{verb[action]} {example_id}; the next run applies it.")
+            self.decide_override(str(example["id"]), "clear")
 
     def action_search(self) -> None:
         self.query_one(FilterBar).focus_search()

@@ -10,10 +10,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from curate.decisions import Override
 from curate.errors import CurateError
 from curate.run.duplicate_clusters import (
     Cluster,
@@ -22,20 +20,14 @@ from curate.run.duplicate_clusters import (
     with_example_rows,
 )
 from curate.run.views import RunSummary
-from tui.screens.text_prompt_screen import TextPromptScreen
-from tui.session import Session
-from tui.widgets.cluster_member import ClusterMember
-from tui.widgets.cluster_tables import ClusterTable, MemberTable
-from tui.widgets.error_panel import ErrorPanel
+from curate_tui.overrides_flow import OverrideScreen
+from curate_tui.session import Session
+from curate_tui.widgets.cluster_member import ClusterMember
+from curate_tui.widgets.cluster_tables import ClusterTable, MemberTable
+from curate_tui.widgets.error_panel import ErrorPanel
 
 DEDUP_STAGE = "semantic_dedup"
 Decision = Literal["keep", "distinct", "clear"]
-PROMPTS = {"keep": "Keep {id} as well: why?", "distinct": "Split {id} out of its cluster: why?"}
-DONE = {
-    "keep": "Keeping {id} as well",
-    "distinct": "Split {id} out of its cluster",
-    "clear": "Cleared the decision on {id}",
-}
 
 
 def has_semantic_dedup(run: RunSummary) -> bool:
@@ -43,7 +35,7 @@ def has_semantic_dedup(run: RunSummary) -> bool:
     return any(stage.name == DEDUP_STAGE for stage in run.stages)
 
 
-class DuplicatesScreen(Screen[None]):
+class DuplicatesScreen(OverrideScreen):
     """Clusters by size beside the chosen cluster's members; k/x/c decide on a member."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -52,14 +44,21 @@ class DuplicatesScreen(Screen[None]):
         Binding("c", "decide('clear')", "Clear decision"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
+    PROMPTS: ClassVar[dict[str, str]] = {
+        "keep": "Keep {id} as well: why?",
+        "distinct": "Split {id} out of its cluster: why?",
+    }
+    DONE: ClassVar[dict[str, str]] = {
+        "keep": "Keeping {id} as well",
+        "distinct": "Split {id} out of its cluster",
+        "clear": "Cleared the decision on {id}",
+    }
 
     def __init__(self, session: Session, run: RunSummary) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session)
         self.run = run
         self.clusters: list[Cluster] = []
         self.cluster: Cluster | None = None
-        self.overrides: dict[str, Override] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -100,7 +99,7 @@ class DuplicatesScreen(Screen[None]):
 
     def _show_clusters(self, clusters: list[Cluster]) -> None:
         self.clusters = clusters
-        self.overrides = self.session.store.overrides()
+        self.reload_overrides()
         dropped = sum(c.size - 1 for c in clusters)
         self.query_one("#dup-count", Static).update(
             f"{len(clusters)} clusters · {dropped} near-duplicates dropped"
@@ -177,23 +176,10 @@ class DuplicatesScreen(Screen[None]):
 
     def action_decide(self, decision: Decision) -> None:
         member = self.member
-        if member is None:
-            return
-        example_id = str(member["id"])
-        if decision == "clear":
-            self._set_decision(example_id, "clear", "cleared in the TUI")
-            return
+        if member is not None:
+            self.decide_override(str(member["id"]), decision)
 
-        def save(reason: str | None) -> None:
-            if reason is not None:
-                self._set_decision(example_id, decision, reason)
-
-        question = PROMPTS[decision].format(id=example_id)
-        self.app.push_screen(TextPromptScreen(question, placeholder="reason"), save)
-
-    def _set_decision(self, example_id: str, decision: Decision, reason: str) -> None:
-        self.session.store.set_override(example_id, decision, reason)
-        self.overrides = self.session.store.overrides()
+    def show_overrides(self) -> None:
         self.query_one(MemberTable).show_members(self.cluster, self.overrides)
         cluster = self.cluster
         if cluster is not None:
@@ -201,4 +187,3 @@ class DuplicatesScreen(Screen[None]):
             kept = self.query_one("#dup-kept", ClusterMember)
             kept.shown = (first, self.overrides.get(str(first["id"])))
         self._show_member()
-        self.notify(DONE[decision].format(id=example_id) + "; the next run applies it.")

@@ -11,13 +11,12 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
-OVERVIEW = """\
+from curate_tui.screens.home_screen import HOME_HELP
+
+OVERVIEW = f"""\
 ## Screens
 
-**Home** lists the workspace's runs. Highlight one to see its stages and kept lengths;
-**r** runs the pipeline, **b** (or enter) browses the run, **a** audits it, **u** shows its
-near-duplicate clusters (runs with a semantic_dedup stage), **j** its judge verdicts (runs
-with a judge stage), **i** its PII findings (runs with a pii stage).
+{HOME_HELP}
 
 **Browse** shows every kept and rejected example. Filter with the pickers and the search box
 (**/**); **k** force-keeps and **d** force-drops the highlighted example on every later run,

@@ -10,29 +10,21 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from curate.decisions import Override
 from curate.errors import CurateError
-from curate.run.judge_verdicts import Verdict, read_verdicts
+from curate.run.judge_verdicts import JudgedRow, read_verdicts
 from curate.run.views import RunSummary
-from tui.screens.text_prompt_screen import TextPromptScreen
-from tui.session import Session
-from tui.widgets.error_panel import ErrorPanel
-from tui.widgets.verdict_detail import Conversation, VerdictCard
-from tui.widgets.verdict_table import VerdictTable
+from curate_tui.overrides_flow import OverrideScreen
+from curate_tui.session import Session
+from curate_tui.widgets.error_panel import ErrorPanel
+from curate_tui.widgets.verdict_detail import Conversation, VerdictCard
+from curate_tui.widgets.verdict_table import VerdictTable
 
 Decision = Literal["keep", "drop", "clear"]
-PROMPTS = {"keep": "Keep {id} despite the judge: why?", "drop": "Drop {id} despite the judge: why?"}
-DONE = {
-    "keep": "Force-keeping {id}",
-    "drop": "Force-dropping {id}",
-    "clear": "Cleared the override on {id}",
-}
 
 
-class JudgeScreen(Screen[None]):
+class JudgeScreen(OverrideScreen):
     """Verdicts by doubt above the highlighted one's scores and conversation; k/d/c overrule."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -41,13 +33,20 @@ class JudgeScreen(Screen[None]):
         Binding("c", "decide('clear')", "Clear override"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
+    PROMPTS: ClassVar[dict[str, str]] = {
+        "keep": "Keep {id} despite the judge: why?",
+        "drop": "Drop {id} despite the judge: why?",
+    }
+    DONE: ClassVar[dict[str, str]] = {
+        "keep": "Force-keeping {id}",
+        "drop": "Force-dropping {id}",
+        "clear": "Cleared the override on {id}",
+    }
 
     def __init__(self, session: Session, run: RunSummary) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session)
         self.run = run
-        self.verdicts: list[Verdict] = []
-        self.overrides: dict[str, Override] = {}
+        self.verdicts: list[JudgedRow] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -68,7 +67,7 @@ class JudgeScreen(Screen[None]):
 
     @work(exclusive=True, group="judge-load")
     async def _load(self) -> None:
-        verdicts: list[Verdict] = []
+        verdicts: list[JudgedRow] = []
         try:
             verdicts = await asyncio.to_thread(read_verdicts, self.run.run_dir)
         except CurateError as exc:
@@ -77,9 +76,9 @@ class JudgeScreen(Screen[None]):
             self.query_one(ErrorPanel).message = f"Could not read {self.run.run_dir}: {exc}"
         self._show_verdicts(verdicts)
 
-    def _show_verdicts(self, verdicts: list[Verdict]) -> None:
+    def _show_verdicts(self, verdicts: list[JudgedRow]) -> None:
         self.verdicts = verdicts
-        self.overrides = self.session.store.overrides()
+        self.reload_overrides()
         table = self.query_one(VerdictTable)
         table.show_verdicts(verdicts, self.overrides)
         table.focus()
@@ -97,7 +96,7 @@ class JudgeScreen(Screen[None]):
         self.query_one("#judge-count", Static).update(text)
 
     @property
-    def verdict(self) -> Verdict | None:
+    def verdict(self) -> JudgedRow | None:
         """The verdict under the cursor, or None."""
         row = self.query_one(VerdictTable).cursor_row
         return self.verdicts[row] if 0 <= row < len(self.verdicts) else None
@@ -131,24 +130,10 @@ class JudgeScreen(Screen[None]):
 
     def action_decide(self, decision: Decision) -> None:
         verdict = self.verdict
-        if verdict is None:
-            return
-        example_id = verdict.example_id
-        if decision == "clear":
-            self._set_override(example_id, "clear", "cleared in the TUI")
-            return
+        if verdict is not None:
+            self.decide_override(verdict.example_id, decision)
 
-        def save(reason: str | None) -> None:
-            if reason is not None:
-                self._set_override(example_id, decision, reason)
-
-        question = PROMPTS[decision].format(id=example_id)
-        self.app.push_screen(TextPromptScreen(question, placeholder="reason"), save)
-
-    def _set_override(self, example_id: str, decision: Decision, reason: str) -> None:
-        self.session.store.set_override(example_id, decision, reason)
-        self.overrides = self.session.store.overrides()
+    def show_overrides(self) -> None:
         self.query_one(VerdictTable).show_verdicts(self.verdicts, self.overrides)
         self._update_count()
         self._show_verdict()
-        self.notify(DONE[decision].format(id=example_id) + "; the next run applies it.")

@@ -15,7 +15,6 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Select, Static
 
 from curate.errors import CurateError
-from curate.pii.decisions import PiiDecisions, SpanDecision, Verdict
 from curate.run.pii_review import (
     WITH_FINDINGS,
     PiiExample,
@@ -26,11 +25,12 @@ from curate.run.pii_review import (
     span_rows,
 )
 from curate.run.views import RunSummary
-from tui.screens.text_prompt_screen import TextPromptScreen
-from tui.session import Session
-from tui.widgets.error_panel import ErrorPanel
-from tui.widgets.pii_tables import PiiExampleTable, PiiSpanTable
-from tui.widgets.pii_text import PiiText, PiiView
+from curate.workspace import PiiVerdict, SpanDecision
+from curate_tui.screens.text_prompt_screen import TextPromptScreen
+from curate_tui.session import Session
+from curate_tui.widgets.error_panel import ErrorPanel
+from curate_tui.widgets.pii_tables import PiiExampleTable, PiiSpanTable
+from curate_tui.widgets.pii_text import PiiText, PiiView
 
 ENTITY_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 DONE = {
@@ -55,7 +55,7 @@ class PiiScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.run = run
-        self.decisions = PiiDecisions(session.store)
+        self.decisions = session.store.pii_marks
         self.examples: list[PiiExample] = []
         self.shown: list[PiiExample] = []
         self.standing: dict[str, list[SpanDecision]] = {}
@@ -218,7 +218,7 @@ class PiiScreen(Screen[None]):
         question = f"Which exact text in {example.example_id} is PII the scan missed?"
         self.app.push_screen(TextPromptScreen(question, placeholder="exact text"), ask_entity)
 
-    def _mark(self, example: PiiExample, text: str, verdict: Verdict, entity: str = "") -> None:
+    def _mark(self, example: PiiExample, text: str, verdict: PiiVerdict, entity: str = "") -> None:
         try:
             self.decisions.mark(example.example_id, text, verdict=verdict, entity=entity or None)
         except CurateError as exc:

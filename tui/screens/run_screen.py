@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header, Log, ProgressBar, Static
 from curate.errors import CurateError
 from curate.run.runner import run_pipeline
 from curate.stages.audit_gate import AuditGateError
-from tui.messages import (
+from curate_tui.messages import (
     RunCompleted,
     RunFailed,
     RunNote,
@@ -24,10 +24,10 @@ from tui.messages import (
     StageFinished,
     StageStarted,
 )
-from tui.run_reporter import MessageReporter
-from tui.session import Session
-from tui.widgets.error_panel import ErrorPanel
-from tui.widgets.stage_table import StageTable
+from curate_tui.run_reporter import MessageReporter
+from curate_tui.session import Session
+from curate_tui.widgets.error_panel import ErrorPanel
+from curate_tui.widgets.stage_table import StageTable
 
 AUDIT_GATE_EXIT = AuditGateError.exit_code
 

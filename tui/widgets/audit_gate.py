@@ -6,7 +6,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from curate.audit import AuditStatus
-from tui.formatting import percent
+from curate_tui.formatting import percent
 
 
 def gate_text(status: AuditStatus) -> str:

@@ -14,9 +14,9 @@ from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Label, Static
 
-from curate.decisions import Override
 from curate.run.duplicate_clusters import DECISION_LABELS
-from tui.formatting import short_source
+from curate.workspace import Override
+from curate_tui.formatting import short_source
 
 
 def _summary(member: Mapping[str, Any]) -> str:

@@ -6,9 +6,9 @@ from collections.abc import Iterable, Mapping
 
 from textual.widgets import DataTable
 
-from curate.decisions import Override
 from curate.run.duplicate_clusters import DECISION_MARKS, Cluster
-from tui.formatting import one_line
+from curate.workspace import Override
+from curate_tui.formatting import one_line
 
 CLUSTER_COLUMNS = ("cluster", "size", "lowest", "kept question")
 MEMBER_COLUMNS = ("", "member", "cosine", "id", "question")

@@ -12,9 +12,9 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
-from curate.decisions import Override
 from curate.reasons import describe
-from tui.formatting import short_source
+from curate.workspace import Override
+from curate_tui.formatting import short_source
 
 
 @dataclass

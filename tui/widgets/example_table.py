@@ -17,8 +17,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.formatting import one_line, short_source
-from tui.messages import ExampleChosen, ExampleHighlighted
+from curate_tui.formatting import one_line, short_source
+from curate_tui.messages import ExampleChosen, ExampleHighlighted
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Select
 
-from tui.messages import ExampleFilters, FiltersChanged
+from curate_tui.messages import ExampleFilters, FiltersChanged
 
 PICKERS = ("status", "stage", "reason", "split")
 

@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 
 from textual.widgets import DataTable
 
-from curate.pii.decisions import SpanDecision
 from curate.run.pii_review import SHORT_NAMES, PiiExample, SpanRow
-from tui.formatting import one_line
+from curate.workspace import SpanDecision
+from curate_tui.formatting import one_line
 
 EXAMPLE_COLUMNS = ("", "n", "types", "question")
 SPAN_COLUMNS = ("", "entity", "text", "score")

@@ -7,10 +7,10 @@ from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Label, Static
 
-from curate.decisions import Override
-from curate.run.judge_verdicts import Verdict
-from tui.formatting import short_source
-from tui.widgets.verdict_table import outcome
+from curate.run.judge_verdicts import JudgedRow
+from curate.workspace import Override
+from curate_tui.formatting import short_source
+from curate_tui.widgets.verdict_table import outcome
 
 OVERRIDE_LABELS = {"keep": "Force-kept", "drop": "Force-dropped"}
 
@@ -24,7 +24,7 @@ def score_bar(score: int, top: int = 5) -> str:
 class VerdictCard(VerticalScroll):
     """What the judge said about ``shown``: verdict, scores per criterion, rationale, override."""
 
-    shown: reactive[tuple[Verdict, Override | None] | None] = reactive(None, recompose=True)
+    shown: reactive[tuple[JudgedRow, Override | None] | None] = reactive(None, recompose=True)
 
     def compose(self) -> ComposeResult:
         if self.shown is None:
@@ -56,7 +56,7 @@ class VerdictCard(VerticalScroll):
 class Conversation(VerticalScroll):
     """Every turn of ``shown`` (a judge stage row) with its role."""
 
-    shown: reactive[Verdict | None] = reactive(None, recompose=True)
+    shown: reactive[JudgedRow | None] = reactive(None, recompose=True)
 
     def compose(self) -> ComposeResult:
         if self.shown is None:

@@ -6,15 +6,15 @@ from collections.abc import Mapping, Sequence
 
 from textual.widgets import DataTable
 
-from curate.decisions import Override
-from curate.run.judge_verdicts import Verdict
-from tui.formatting import one_line
-from tui.widgets.example_table import OVERRIDE_MARKS
+from curate.run.judge_verdicts import JudgedRow
+from curate.workspace import Override
+from curate_tui.formatting import one_line
+from curate_tui.widgets.example_table import OVERRIDE_MARKS
 
 VERDICT_COLUMNS = ("", "verdict", "score", "doubt", "outcome", "rationale")
 
 
-def outcome(verdict: Verdict) -> str:
+def outcome(verdict: JudgedRow) -> str:
     """``kept``, or the rejection reason without its ``judge.`` prefix."""
     reason = verdict.row.get("reason")
     return "kept" if reason is None else str(reason).removeprefix("judge.")
@@ -27,7 +27,9 @@ class VerdictTable(DataTable[str]):
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
         self.add_columns(*VERDICT_COLUMNS)
 
-    def show_verdicts(self, verdicts: Sequence[Verdict], overrides: Mapping[str, Override]) -> None:
+    def show_verdicts(
+        self, verdicts: Sequence[JudgedRow], overrides: Mapping[str, Override]
+    ) -> None:
         """Replace the rows, keeping the cursor where it was."""
         row = self.cursor_row
         self.clear()

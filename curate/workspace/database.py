@@ -1,25 +1,30 @@
-"""workspace.db: every human decision, committed the moment it is made.
+"""workspace.db: the connection, its schema migrations, and the stores that own its SQL.
 
 SQLite in WAL mode. The schema is versioned with ``PRAGMA user_version`` and migrated
-step by step, never recreated, so no decision is lost across upgrades.
+step by step, never recreated, so no decision is lost across upgrades. Every table belongs
+to one store module in this package; nothing outside ``curate.workspace`` issues SQL.
 """
 
 from __future__ import annotations
 
 import getpass
-import hashlib
 import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from curate.workspace.annotations import AnnotationStore
+    from curate.workspace.audits import AuditStore
+    from curate.workspace.llm_calls import LlmCallStore
+    from curate.workspace.overrides import Action, Override, OverrideStore
+    from curate.workspace.pii_marks import PiiMarkStore
+    from curate.workspace.runs_index import RunIndex
 
 DB_NAME = "workspace.db"
-Action = Literal["keep", "drop", "distinct"]
-Verdict = Literal["pass", "fail", "skip"]
 
 # Each entry moves the schema from version i to i + 1. Append; never edit a shipped step.
 MIGRATIONS: list[str] = [
@@ -154,17 +159,6 @@ MIGRATIONS: list[str] = [
 ]
 
 
-@dataclass(frozen=True)
-class Override:
-    """The standing human decision on one example."""
-
-    example_id: str
-    action: Action
-    reason: str
-    annotator: str
-    created_at: str
-
-
 def default_annotator() -> str:
     """Who is deciding: $CURATE_ANNOTATOR, else the login name."""
     return os.environ.get("CURATE_ANNOTATOR") or getpass.getuser()
@@ -175,10 +169,23 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class DecisionStore:
-    """Read and write ``workspace.db``; every write is its own committed transaction."""
+class WorkspaceDB:
+    """An open, migrated ``workspace.db``; every write is its own committed transaction.
+
+    The stores are attributes (``audits``, ``pii_marks``, ``annotations``, ``llm_calls``);
+    overrides and the runs index keep their methods on this class (``set_override``,
+    ``overrides``, ``overrides_fingerprint``, ``record_run``, ``runs``).
+    """
 
     def __init__(self, workspace: Path, *, annotator: str | None = None) -> None:
+        # The store modules import this one (for now() and the type), so they load here.
+        from curate.workspace.annotations import AnnotationStore
+        from curate.workspace.audits import AuditStore
+        from curate.workspace.llm_calls import LlmCallStore
+        from curate.workspace.overrides import OverrideStore
+        from curate.workspace.pii_marks import PiiMarkStore
+        from curate.workspace.runs_index import RunIndex
+
         workspace.mkdir(parents=True, exist_ok=True)
         self.path = workspace / DB_NAME
         self.annotator = annotator or default_annotator()
@@ -187,11 +194,17 @@ class DecisionStore:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._migrate()
+        self.pii_marks: PiiMarkStore = PiiMarkStore(self)
+        self.annotations: AnnotationStore = AnnotationStore(self)
+        self.llm_calls: LlmCallStore = LlmCallStore(self)
+        self._overrides: OverrideStore = OverrideStore(self, self.pii_marks)
+        self._runs: RunIndex = RunIndex(self)
+        self.audits: AuditStore = AuditStore(self, self._overrides)
 
     def close(self) -> None:
         self._db.close()
 
-    def __enter__(self) -> DecisionStore:
+    def __enter__(self) -> WorkspaceDB:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -204,13 +217,19 @@ class DecisionStore:
     def _migrate(self) -> None:
         version = self.schema_version
         for step, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self._transaction():
+            with self.transaction():
                 for statement in filter(str.strip, script.split(";")):
                     self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {step}")
 
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """For the stores of this package only, to read with."""
+        return self._db
+
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One committed write transaction (``BEGIN IMMEDIATE``), rolled back on error."""
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield self._db
@@ -219,71 +238,27 @@ class DecisionStore:
             raise
         self._db.execute("COMMIT")
 
-    # overrides ---------------------------------------------------------------------------
+    # overrides and the runs index, kept as methods: the run and stage code calls them so
 
     def set_override(self, example_id: str, action: Action | Literal["clear"], reason: str) -> None:
         """Force-keep, force-drop, or mark an example distinct from its near-duplicates
         (``clear`` withdraws the decision)."""
-        with self._transaction() as db:
-            db.execute(
-                "INSERT INTO overrides (example_id, action, reason, annotator, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (example_id, action, reason, self.annotator, now()),
-            )
+        self._overrides.set(example_id, action, reason)
 
     def overrides(self) -> dict[str, Override]:
         """The latest standing decision per example."""
-        rows = self._db.execute(
-            "SELECT example_id, action, reason, annotator, created_at FROM overrides o "
-            "WHERE seq = (SELECT MAX(seq) FROM overrides WHERE example_id = o.example_id) "
-            "AND action != 'clear' ORDER BY example_id"
-        ).fetchall()
-        return {row[0]: Override(*row) for row in rows}
+        return self._overrides.standing()
 
     def overrides_fingerprint(self) -> str:
         """Changes whenever the standing decisions change; part of a run's fingerprint."""
-        digest = hashlib.sha256()
-        for example_id, item in self.overrides().items():
-            digest.update(f"{example_id}\0{item.action}\n".encode())
-        # PII span decisions change what the pii stage keeps and writes, so they count too
-        # (nothing is added while there are none, which keeps older fingerprints valid).
-        for row in self._db.execute(
-            "SELECT example_id, text, verdict, entity FROM pii_decisions ORDER BY seq"
-        ):
-            digest.update("\0".join(map(str, row)).encode() + b"\n")
-        return digest.hexdigest()[:16]
-
-    # runs index --------------------------------------------------------------------------
+        return self._overrides.fingerprint()
 
     def record_run(
         self, run_id: str, run_dir: Path, pipeline: str, status: str, message: str = ""
     ) -> None:
         """Insert or update a run's row in the index."""
-        with self._transaction() as db:
-            db.execute(
-                "INSERT INTO runs (run_id, run_dir, pipeline, status, message, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET "
-                "run_dir = excluded.run_dir, status = excluded.status, "
-                "message = excluded.message, updated_at = excluded.updated_at",
-                (run_id, str(run_dir), pipeline, status, message, now()),
-            )
+        self._runs.record(run_id, run_dir, pipeline, status, message)
 
     def runs(self) -> list[dict[str, str]]:
         """Every run the workspace knows, newest first."""
-        cursor = self._db.execute(
-            "SELECT run_id, run_dir, pipeline, status, message, updated_at FROM runs "
-            "ORDER BY updated_at DESC, run_id"
-        )
-        names = [c[0] for c in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-    @property
-    def connection(self) -> sqlite3.Connection:
-        """For the audit module, which keeps its own queries."""
-        return self._db
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One committed write transaction."""
-        with self._transaction() as db:
-            yield db
+        return self._runs.all()

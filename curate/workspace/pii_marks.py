@@ -1,18 +1,21 @@
-"""Human PII decisions in workspace.db: "this is not PII", "this missed span is an EMAIL".
+"""The ``pii_decisions`` table: "this is not PII", "this missed span is an EMAIL".
 
-A decision names an example and a text in it, not offsets, so a person can type it; the
-pii stage applies the latest standing verdict per (example, text) on every run.
+A mark names an example and a text in it, not offsets, so a person can type it; the pii
+stage applies the latest standing verdict per (example, text) on every run.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from curate.decisions import DecisionStore, now
 from curate.errors import CurateError
+from curate.workspace.database import now
 
-Verdict = Literal["not_pii", "pii", "clear"]
+if TYPE_CHECKING:
+    from curate.workspace.database import WorkspaceDB
+
+PiiVerdict = Literal["not_pii", "pii", "clear"]
 
 
 @dataclass(frozen=True)
@@ -28,18 +31,19 @@ class SpanDecision:
     created_at: str
 
 
-class PiiDecisions:
-    """Reads and writes PII span decisions through a DecisionStore's connection."""
+class PiiMarkStore:
+    """Reads and writes PII span marks; every row is kept, the latest per (example, text)
+    stands."""
 
-    def __init__(self, store: DecisionStore) -> None:
-        self.store = store
+    def __init__(self, db: WorkspaceDB) -> None:
+        self.db = db
 
     def mark(
         self,
         example_id: str,
         text: str,
         *,
-        verdict: Verdict,
+        verdict: PiiVerdict,
         entity: str | None = None,
         note: str = "",
     ) -> None:
@@ -50,17 +54,17 @@ class PiiDecisions:
             raise CurateError("marking a missed span needs its entity type", field="entity")
         if verdict != "pii":
             entity = None
-        with self.store.transaction() as db:
-            db.execute(
+        with self.db.transaction() as tx:
+            tx.execute(
                 "INSERT INTO pii_decisions "
                 "(example_id, text, verdict, entity, note, annotator, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (example_id, text, verdict, entity, note, self.store.annotator, now()),
+                (example_id, text, verdict, entity, note, self.db.annotator, now()),
             )
 
     def standing(self, example_ids: list[str] | None = None) -> dict[str, list[SpanDecision]]:
         """Standing decisions by example id (all examples when ``example_ids`` is None)."""
-        rows = self.store.connection.execute(
+        rows = self.db.connection.execute(
             "SELECT example_id, text, verdict, entity, note, annotator, created_at "
             "FROM pii_decisions d WHERE seq = (SELECT MAX(seq) FROM pii_decisions "
             "WHERE example_id = d.example_id AND text = d.text) AND verdict != 'clear' "
@@ -72,3 +76,10 @@ class PiiDecisions:
             if wanted is None or row[0] in wanted:
                 out.setdefault(row[0], []).append(SpanDecision(*row))
         return out
+
+    def fingerprint_rows(self) -> list[tuple[str, str, str, str | None]]:
+        """Every mark ever made, oldest first, as (example_id, text, verdict, entity): the
+        rows the overrides fingerprint hashes."""
+        return self.db.connection.execute(
+            "SELECT example_id, text, verdict, entity FROM pii_decisions ORDER BY seq"
+        ).fetchall()
