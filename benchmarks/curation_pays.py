@@ -24,7 +24,7 @@ from typing import Any
 
 from curate.evaluate import EvalConfig, decide, evaluate
 from curate.io.atomic import write_text
-from curate.run.runner import run_pipeline
+from curate.runs.runner import run_pipeline
 from curate.train import TrainConfig, train
 
 REPO = Path(__file__).resolve().parent.parent

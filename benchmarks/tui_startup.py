@@ -18,8 +18,8 @@ from pathlib import Path
 
 import orjson
 
-from curate.run.runner import run_pipeline
-from curate.run.views import load_examples
+from curate.runs.runner import run_pipeline
+from curate.runs.views import load_examples
 from curate_tui.app import CurateApp
 from curate_tui.screens.browse_screen import BrowseScreen
 from curate_tui.session import ExamplesCache

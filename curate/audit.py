@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from curate.errors import CurateError
-from curate.run.layout import RunLayout
+from curate.runs.layout import RunLayout
 from curate.workspace import AuditVerdict, WorkspaceDB
 
 DEFAULT_SIZE = 50

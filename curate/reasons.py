@@ -23,7 +23,7 @@ class Reason:
 def all_reasons() -> dict[str, Reason]:
     """Every code curate emits, in run order: ingest, overrides, each stage, export."""
     from curate.io.ingest import INGEST_REASONS
-    from curate.run.export_files import EXPORT_REASONS
+    from curate.runs.export_files import EXPORT_REASONS
     from curate.stages.overrides import OVERRIDE_REASONS
     from curate.stages.registry import registered_stages
 

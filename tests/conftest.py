@@ -40,7 +40,7 @@ def repo() -> Path:
 
 def manifest_json(stage_names: list[str], run_id: str = "r") -> str:
     """A valid manifest whose run had these stages."""
-    from curate.run.manifest import Manifest
+    from curate.runs.manifest import Manifest
 
     stage = {"fingerprint": "f", "input": 1, "kept": 1, "rejected": 0, "seconds": 0.0}
     return Manifest.model_validate(

@@ -15,7 +15,7 @@ from curate.agreement.sources import RATINGS_SCHEMA, store_ratings
 from curate.audit import create_audit, record_verdict
 from curate.cli.main import app
 from curate.errors import InputError
-from curate.run.runner import run_pipeline
+from curate.runs.runner import run_pipeline
 from curate.stages.agreement_gate import AgreementGateError
 from curate.workspace import WorkspaceDB
 from tests.conftest import REPO, chat, write_jsonl

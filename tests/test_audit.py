@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from curate.audit import audit_status, create_audit, latest_audit, record_verdict, sample_ids
 from curate.cli.main import app
-from curate.run.runner import run_pipeline
+from curate.runs.runner import run_pipeline
 from curate.stages.audit_gate import AuditGateError
 from curate.workspace import WorkspaceDB
 from tests.conftest import chat, write_jsonl

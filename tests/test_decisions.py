@@ -9,7 +9,7 @@ import sys
 import orjson
 
 from curate.record import content_id
-from curate.run.runner import run_pipeline
+from curate.runs.runner import run_pipeline
 from curate.workspace.database import MIGRATIONS, WorkspaceDB
 from tests.conftest import chat, write_jsonl
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from curate.embed import EmbeddingCache, load_encoder
-from curate.run.runner import run_pipeline
+from curate.runs.runner import run_pipeline
 from tests.conftest import chat, write_jsonl
 
 TOPICS = ["tent", "stove", "headlamp", "kayak", "boots", "jacket", "filter", "watch"]

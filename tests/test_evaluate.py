@@ -21,7 +21,7 @@ from curate.evaluate.judge import judge_pairwise
 from curate.evaluate.metrics import classification_metrics, json_metrics, rouge_l
 from curate.llm.config import LLMConfig
 from curate.local_models import ModelNotFoundError, resolve_model
-from curate.run.layout import RunLayout
+from curate.runs.layout import RunLayout
 from tests.conftest import REPO, manifest_json
 from tests.llm_servers import running_server
 

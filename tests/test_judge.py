@@ -13,7 +13,7 @@ import pytest
 from curate.config.pipeline import load_pipeline
 from curate.config.stage_rules import unredacted_remote_stage
 from curate.errors import PipelineError
-from curate.run.runner import run_pipeline
+from curate.runs.runner import run_pipeline
 from curate.workspace import WorkspaceDB
 from tests.conftest import chat, write_jsonl
 from tests.llm_servers import FakeLLMServer, running_server

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from curate.agreement import agreement_report, store_ratings
 from curate.annotate.labelstudio import Connection, client, find_project
 from curate.cli.main import app
-from curate.run.runner import run_pipeline
+from curate.runs.runner import run_pipeline
 from curate.workspace import WorkspaceDB
 from tests.conftest import REPO, chat, write_jsonl
 

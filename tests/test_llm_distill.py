@@ -12,7 +12,7 @@ import pytest
 from curate.config.pipeline import load_pipeline
 from curate.config.stage_rules import teacher_judges_itself
 from curate.errors import PipelineError
-from curate.run.runner import run_pipeline
+from curate.runs.runner import run_pipeline
 from curate.stages.base import RunContext, StageResult
 from curate.stages.distill import DistillConfig
 from tests.conftest import chat, write_jsonl

@@ -18,7 +18,7 @@ from curate.errors import CurateError
 from curate.io.ingest import InputSource, file_sha256, ingest
 from curate.pii.analyzer import PiiSetupError, Task, analyze_texts
 from curate.pii.settings import DEFAULT_ENTITIES
-from curate.run.runner import run_pipeline
+from curate.runs.runner import run_pipeline
 from curate.stages.pii import PiiConfig
 from tests.conftest import REPO, chat, write_jsonl
 from tests.stage_helpers import batch_of, run_stage

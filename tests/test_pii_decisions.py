@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 pytest.importorskip("presidio_analyzer")
 
 from curate.cli.main import app
-from curate.run.pii_findings import run_findings
-from curate.run.runner import run_pipeline
+from curate.runs.pii_findings import run_findings
+from curate.runs.runner import run_pipeline
 from curate.workspace import WorkspaceDB
 from tests.conftest import chat, write_jsonl
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from curate.run.runner import run_pipeline
+from curate.runs.runner import run_pipeline
 from tests.conftest import chat, write_jsonl
 
 PIPELINE = """\
@@ -200,7 +200,7 @@ def test_export_in_other_formats(tmp_path, fmt):
 def test_fast_chat_export_matches_the_general_renderer(tmp_path):
     from curate.formats.convert import from_canonical
     from curate.io.ingest import InputSource, ingest
-    from curate.run.export_files import iter_canonical, render_rows
+    from curate.runs.export_files import iter_canonical, render_rows
 
     rows = [
         chat('Héllo "quoted" \u2028 <b>', "Tab\there, slash /, emoji 🙂.", system="S", a=1),
@@ -224,7 +224,7 @@ def test_fast_chat_export_matches_the_general_renderer(tmp_path):
 
 
 def test_run_view_lists_runs_and_loads_kept_and_rejected(tmp_path):
-    from curate.run.views import filter_examples, length_histogram, list_runs, load_examples
+    from curate.runs.views import filter_examples, length_histogram, list_runs, load_examples
 
     outcome = run_pipeline(make_workspace(tmp_path))
     (summary,) = list_runs(tmp_path)

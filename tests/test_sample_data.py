@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from curate.io.inspect import profile_file
-from curate.run.runner import run_pipeline
+from curate.runs.runner import run_pipeline
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 EXPECTED_REASON = {

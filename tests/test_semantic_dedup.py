@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from curate.cli.main import app
 from curate.dedup.neighbours import clusters_from_pairs, direct_duplicates, near_duplicate_pairs
 from curate.errors import CurateError
-from curate.run.runner import run_pipeline
+from curate.runs.runner import run_pipeline
 from curate.stages.semantic_dedup import SemanticDedupConfig
 from curate.workspace import WorkspaceDB
 from tests.conftest import chat, write_jsonl
@@ -159,7 +159,7 @@ def test_clusters_never_cross_splits_even_when_a_member_is_kept(tmp_path):
     assert rejected.read_text().count("dedup.semantic") == 3
     twin_id = next(s for s in first.manifest.stages if s.name == "semantic_dedup")
     assert twin_id.rejected == 3
-    from curate.run.views import load_examples
+    from curate.runs.views import load_examples
 
     frame = load_examples(first.run_dir)
     dropped = frame.filter(pl.col("reason") == "dedup.semantic")
@@ -235,7 +235,7 @@ def test_dedup_explain_lists_and_shows_clusters(tmp_path):
     assert "3 clusters, 6 members" in listing.output
     cluster = outcome.manifest.stages[-2]
     assert cluster.name == "semantic_dedup"
-    from curate.run.duplicate_clusters import cluster_members
+    from curate.runs.duplicate_clusters import cluster_members
 
     first_cluster = cluster_members(outcome.run_dir)["cluster_id"][0]
     shown = cli.invoke(

@@ -6,7 +6,7 @@ import pytest
 
 from curate.config.stage_rules import unredacted_remote_stage
 from curate.reasons import all_reasons, describe
-from curate.run.runner import UndeclaredReasonError, run_pipeline
+from curate.runs.runner import UndeclaredReasonError, run_pipeline
 from curate.stages import STAGE_CONFIGS
 from curate.stages.catalog import stage_table, with_stage_table
 from curate.stages.quality import Quality

@@ -9,7 +9,7 @@ from collections import Counter
 
 import orjson
 
-from curate.run.runner import run_pipeline
+from curate.runs.runner import run_pipeline
 from tests.conftest import REPO
 
 TICKETS = REPO / "sample_data" / "tickets"

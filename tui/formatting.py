@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from curate.audit import AuditStatus
-from curate.run.views import RunSummary
+from curate.runs.views import RunSummary
 
 
 def one_line(text: str | None) -> str:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from curate.run.manifest import StageEntry
-from curate.run.runner import RunOutcome
+from curate.runs.manifest import StageEntry
+from curate.runs.runner import RunOutcome
 
 
 @dataclass

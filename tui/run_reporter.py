@@ -7,7 +7,7 @@ from typing import Protocol
 
 from textual.message import Message
 
-from curate.run.manifest import StageEntry
+from curate.runs.manifest import StageEntry
 from curate_tui.messages import RunNote, StageAdvanced, StageFinished, StageStarted
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import polars as pl
 
-from curate.run.layout import RunLayout
-from curate.run.views import load_examples
+from curate.runs.layout import RunLayout
+from curate.runs.views import load_examples
 from curate.workspace import WorkspaceDB
 
 

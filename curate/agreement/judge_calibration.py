@@ -10,7 +10,7 @@ from sklearn.metrics import precision_score, recall_score
 
 from curate.agreement.stats import Figure, cohen, majority
 from curate.errors import CurateError
-from curate.run.layout import RunLayout
+from curate.runs.layout import RunLayout
 
 
 @dataclass

@@ -17,7 +17,7 @@ import polars as pl
 import yaml
 
 from curate.errors import CurateError
-from curate.run.layout import RunLayout
+from curate.runs.layout import RunLayout
 from curate.workspace import WorkspaceDB
 
 CONFIG_FILE = "labelstudio.yaml"  # in the workspace: url, api_key (env vars win)

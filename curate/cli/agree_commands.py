@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from curate.cli.common import out, user_errors
-from curate.run.layout import workspace_of_run
+from curate.runs.layout import workspace_of_run
 from curate.workspace import WorkspaceDB
 
 labelstudio_app = typer.Typer(help="Review examples in Label Studio.", no_args_is_help=True)

@@ -11,7 +11,7 @@ from rich.table import Table
 from curate.audit import DEFAULT_SIZE, DEFAULT_THRESHOLD, create_audit, latest_audit
 from curate.cli.common import out, user_errors
 from curate.errors import CurateError
-from curate.run.layout import pipeline_of_run, workspace_of_run
+from curate.runs.layout import pipeline_of_run, workspace_of_run
 from curate.workspace import WorkspaceDB
 
 audit_app = typer.Typer(help="Human spot-audits of a run's train split.", no_args_is_help=True)

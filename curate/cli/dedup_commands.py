@@ -13,7 +13,7 @@ from rich.table import Table
 
 from curate.cli.common import out, user_errors
 from curate.errors import CurateError
-from curate.run.duplicate_clusters import cluster_members
+from curate.runs.duplicate_clusters import cluster_members
 
 dedup_app = typer.Typer(help="Near-duplicate clusters of a run.", no_args_is_help=True)
 

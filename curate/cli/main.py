@@ -113,7 +113,7 @@ def run(
 ) -> None:
     """Run (or resume) a pipeline; writes runs/<id>/ with stages, export and manifest."""
     from curate.cli.progress import RichReporter
-    from curate.run.runner import run_pipeline
+    from curate.runs.runner import run_pipeline
 
     with RichReporter(out) as reporter:
         outcome = run_pipeline(

@@ -10,7 +10,7 @@ import typer
 
 from curate.cli.common import out, user_errors
 from curate.errors import CurateError
-from curate.run.layout import workspace_of_run
+from curate.runs.layout import workspace_of_run
 from curate.workspace import WorkspaceDB
 
 pii_app = typer.Typer(help="PII findings of a run, and human span decisions.", no_args_is_help=True)
@@ -25,7 +25,7 @@ def list_findings(
     top: Annotated[int, typer.Option(help="How many findings to show.")] = 50,
 ) -> None:
     """Findings of the run's pii stage, with the original text of each span."""
-    from curate.run.pii_findings import run_findings
+    from curate.runs.pii_findings import run_findings
 
     found = run_findings(run_dir)
     if entity:
@@ -78,7 +78,7 @@ def mark(
 
 def _check_text_in_example(run_dir: Path, example_id: str, text: str) -> None:
     """Catch typos: the text must occur in the example as the pii stage read it."""
-    from curate.run.pii_findings import pii_stage_dir
+    from curate.runs.pii_findings import pii_stage_dir
 
     _, before = pii_stage_dir(run_dir)
     frame = pl.read_parquet(

@@ -12,7 +12,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from curate.run.manifest import StageEntry
+from curate.runs.manifest import StageEntry
 
 
 class RichReporter:

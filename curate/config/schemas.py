@@ -11,7 +11,7 @@ from curate.config.pipeline import Pipeline
 from curate.evaluate.config import EvalConfig
 from curate.formats.models import AlpacaRow, ChatRow, PreferenceRow, ShareGPTRow
 from curate.io.atomic import atomic_path
-from curate.run.manifest import Manifest
+from curate.runs.manifest import Manifest
 from curate.train.config import TrainConfig
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {

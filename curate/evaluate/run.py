@@ -24,7 +24,7 @@ from curate.evaluate.metrics import (
     task_metrics,
 )
 from curate.local_models import resolve_model
-from curate.run.layout import RunLayout
+from curate.runs.layout import RunLayout
 
 
 class EvalReporter(Protocol):

@@ -11,7 +11,7 @@ from curate.errors import CurateError
 from curate.formats.convert import Format
 from curate.io.atomic import atomic_path
 from curate.io.ingest import InputSource, ingest
-from curate.run.export_files import render_rows
+from curate.runs.export_files import render_rows
 
 
 @dataclass

@@ -6,7 +6,7 @@ which the pii stage applies on every later run.
 """
 
 from curate.pii.analyzer import PiiSetupError
-from curate.run.pii_findings import run_findings
+from curate.runs.pii_findings import run_findings
 from curate.workspace import SpanDecision
 
 __all__ = ["PiiSetupError", "SpanDecision", "run_findings"]

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from curate.errors import CurateError
 from curate.io.ingest import InputSource, file_sha256, ingest
-from curate.run.export_files import iter_canonical
-from curate.run.layout import RunLayout
+from curate.runs.export_files import iter_canonical
+from curate.runs.layout import RunLayout
 from curate.train.config import DataConfig
 
 if TYPE_CHECKING:

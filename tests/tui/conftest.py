@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from curate.run.runner import RunOutcome
+from curate.runs.runner import RunOutcome
 from tests.llm_servers import FakeLLMServer
 from tests.tui.judged_workspace import judge_server, run_judged, write_judged_workspace
 from tests.tui.workspaces import demo_rows, run_workspace, write_workspace

@@ -12,7 +12,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.screen import Screen
 
-from curate.run.views import RunSummary, list_runs
+from curate.runs.views import RunSummary, list_runs
 from curate.workspace import Override, WorkspaceDB
 from curate_tui.screens import home_screen
 from curate_tui.screens.text_prompt_screen import TextPromptScreen

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from curate.run.runner import RunOutcome, run_pipeline
+from curate.runs.runner import RunOutcome, run_pipeline
 from tests.conftest import chat, write_jsonl
 from tests.llm_servers import FakeLLMServer, default_answer, running_server
 

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 from curate.agreement import agreement_report, record_annotations, store_ratings
 from curate.agreement.sources import RATINGS_SCHEMA
 from curate.audit import create_audit, record_verdict
-from curate.run.runner import RunOutcome
+from curate.runs.runner import RunOutcome
 from curate.workspace import WorkspaceDB
 from curate_tui.app import CurateApp
 from curate_tui.screens.agreement_screen import AgreementScreen

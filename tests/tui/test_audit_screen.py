@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from curate.audit import latest_audit
-from curate.run.runner import RunOutcome
+from curate.runs.runner import RunOutcome
 from curate.workspace import WorkspaceDB
 from curate_tui.app import CurateApp
 from curate_tui.screens.audit_screen import AuditScreen

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from curate.run.runner import RunOutcome
+from curate.runs.runner import RunOutcome
 from curate_tui.app import CurateApp
 from curate_tui.screens.browse_screen import BrowseScreen
 from curate_tui.widgets.example_detail import ExampleDetail

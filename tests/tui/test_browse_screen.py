@@ -8,7 +8,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Label, Select, Static
 
-from curate.run.runner import RunOutcome
+from curate.runs.runner import RunOutcome
 from curate_tui.app import CurateApp
 from curate_tui.screens.browse_screen import BrowseScreen
 from curate_tui.screens.text_prompt_screen import TextPromptScreen

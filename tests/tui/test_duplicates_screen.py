@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 from textual.pilot import Pilot
 
-from curate.run.duplicate_clusters import semantic_stage_folder
-from curate.run.runner import RunOutcome, run_pipeline
-from curate.run.views import load_examples
+from curate.runs.duplicate_clusters import semantic_stage_folder
+from curate.runs.runner import RunOutcome, run_pipeline
+from curate.runs.views import load_examples
 from curate_tui.app import CurateApp
 from curate_tui.screens.duplicates_screen import DuplicatesScreen
 from curate_tui.screens.home_screen import HomeScreen

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable
 
-from curate.run.runner import RunOutcome
+from curate.runs.runner import RunOutcome
 from curate_tui.app import CurateApp
 from curate_tui.screens.browse_screen import BrowseScreen
 from curate_tui.screens.help_screen import HelpScreen

@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 from textual.pilot import Pilot
 
-from curate.run.runner import RunOutcome
-from curate.run.views import load_examples
+from curate.runs.runner import RunOutcome
+from curate.runs.views import load_examples
 from curate_tui.app import CurateApp
 from curate_tui.screens.home_screen import HomeScreen
 from curate_tui.screens.judge_screen import JudgeScreen

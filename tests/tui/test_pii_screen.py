@@ -11,8 +11,8 @@ from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Select, Static
 
-from curate.run.runner import RunOutcome
-from curate.run.views import load_examples
+from curate.runs.runner import RunOutcome
+from curate.runs.views import load_examples
 from curate_tui.app import CurateApp
 from curate_tui.screens.home_screen import HomeScreen
 from curate_tui.screens.pii_screen import PiiScreen

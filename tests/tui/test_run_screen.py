@@ -8,7 +8,7 @@ import pytest
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from curate.run.manifest import StageEntry
+from curate.runs.manifest import StageEntry
 from curate_tui.app import CurateApp
 from curate_tui.messages import RunNote, StageAdvanced, StageFinished, StageStarted
 from curate_tui.run_reporter import MessageReporter

@@ -10,7 +10,7 @@ from textual.widgets import DataTable
 
 from curate.config.pipeline import load_pipeline
 from curate.errors import CurateError
-from curate.run.runner import RunOutcome, run_pipeline
+from curate.runs.runner import RunOutcome, run_pipeline
 from curate_tui.app import CurateApp
 from curate_tui.screens.browse_screen import BrowseScreen
 from curate_tui.widgets.example_detail import ExampleDetail

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from curate.run.runner import RunOutcome
+from curate.runs.runner import RunOutcome
 from curate_tui.app import CurateApp
 from tests.tui.helpers import fix_run_listing, rest, settle
 

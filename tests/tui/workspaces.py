@@ -7,7 +7,7 @@ from typing import Any
 
 import orjson
 
-from curate.run.runner import RunOutcome, run_pipeline
+from curate.runs.runner import RunOutcome, run_pipeline
 from tests.conftest import chat, write_jsonl
 
 PIPELINE = """\

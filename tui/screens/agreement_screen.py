@@ -20,7 +20,7 @@ from curate.agreement.report import AgreementReport
 from curate.agreement.review import Disagreement
 from curate.agreement.stats import Figure
 from curate.errors import CurateError
-from curate.run.agreement_data import AgreementData, load_agreement
+from curate.runs.agreement_data import AgreementData, load_agreement
 from curate_tui.session import Session
 from curate_tui.widgets.error_panel import ErrorPanel
 from curate_tui.widgets.example_detail import ExampleContent, ExampleDetail

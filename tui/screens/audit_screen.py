@@ -15,8 +15,8 @@ from textual.widgets import Footer, Header, ProgressBar, Static
 from curate.audit import AuditItem, AuditStatus, audit_status, create_audit, latest_audit
 from curate.audit import record_verdict as commit_verdict
 from curate.errors import CurateError
-from curate.run.layout import pipeline_of_run
-from curate.run.views import RunSummary
+from curate.runs.layout import pipeline_of_run
+from curate.runs.views import RunSummary
 from curate.workspace import AuditVerdict, WorkspaceDB
 from curate_tui.audit_navigation import next_pending, resume_position
 from curate_tui.formatting import audit_summary

@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
-from curate.run.views import RunSummary, filter_examples
+from curate.runs.views import RunSummary, filter_examples
 from curate_tui.messages import ExampleChosen, ExampleFilters, ExampleHighlighted, FiltersChanged
 from curate_tui.overrides_flow import OverrideScreen
 from curate_tui.session import Session

@@ -13,13 +13,13 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Static
 
 from curate.errors import CurateError
-from curate.run.duplicate_clusters import (
+from curate.runs.duplicate_clusters import (
     Cluster,
     cluster_members,
     group_clusters,
     with_example_rows,
 )
-from curate.run.views import RunSummary
+from curate.runs.views import RunSummary
 from curate_tui.overrides_flow import OverrideScreen
 from curate_tui.session import Session
 from curate_tui.widgets.cluster_member import ClusterMember

@@ -15,9 +15,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from curate.run.judge_verdicts import has_judge
-from curate.run.pii_review import has_pii
-from curate.run.views import RunSummary, length_histogram, list_runs
+from curate.runs.judge_verdicts import has_judge
+from curate.runs.pii_review import has_pii
+from curate.runs.views import RunSummary, length_histogram, list_runs
 from curate_tui.formatting import run_totals, when
 from curate_tui.screens.agreement_screen import AgreementScreen
 from curate_tui.screens.audit_screen import AuditScreen

@@ -13,8 +13,8 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Static
 
 from curate.errors import CurateError
-from curate.run.judge_verdicts import JudgedRow, read_verdicts
-from curate.run.views import RunSummary
+from curate.runs.judge_verdicts import JudgedRow, read_verdicts
+from curate.runs.views import RunSummary
 from curate_tui.overrides_flow import OverrideScreen
 from curate_tui.session import Session
 from curate_tui.widgets.error_panel import ErrorPanel

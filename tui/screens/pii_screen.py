@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Select, Static
 
 from curate.errors import CurateError
-from curate.run.pii_review import (
+from curate.runs.pii_review import (
     WITH_FINDINGS,
     PiiExample,
     SpanRow,
@@ -24,7 +24,7 @@ from curate.run.pii_review import (
     read_pii_examples,
     span_rows,
 )
-from curate.run.views import RunSummary
+from curate.runs.views import RunSummary
 from curate.workspace import PiiVerdict, SpanDecision
 from curate_tui.screens.text_prompt_screen import TextPromptScreen
 from curate_tui.session import Session

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Log, ProgressBar, Static
 
 from curate.errors import CurateError
-from curate.run.runner import run_pipeline
+from curate.runs.runner import run_pipeline
 from curate.stages.audit_gate import AuditGateError
 from curate_tui.messages import (
     RunCompleted,

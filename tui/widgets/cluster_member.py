@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Label, Static
 
-from curate.run.duplicate_clusters import DECISION_LABELS
+from curate.runs.duplicate_clusters import DECISION_LABELS
 from curate.workspace import Override
 from curate_tui.formatting import short_source
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from textual.widgets import DataTable
 
-from curate.run.duplicate_clusters import DECISION_MARKS, Cluster
+from curate.runs.duplicate_clusters import DECISION_MARKS, Cluster
 from curate.workspace import Override
 from curate_tui.formatting import one_line
 

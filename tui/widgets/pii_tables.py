@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from textual.widgets import DataTable
 
-from curate.run.pii_review import SHORT_NAMES, PiiExample, SpanRow
+from curate.runs.pii_review import SHORT_NAMES, PiiExample, SpanRow
 from curate.workspace import SpanDecision
 from curate_tui.formatting import one_line
 

@@ -16,7 +16,7 @@ from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Label, Static
 
-from curate.run.pii_review import PiiExample, SpanRow
+from curate.runs.pii_review import PiiExample, SpanRow
 
 # Entity types grouped by the colour they share.
 ENTITY_GROUPS = {

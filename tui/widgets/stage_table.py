@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from textual.widgets import DataTable
 
-from curate.run.manifest import StageEntry
+from curate.runs.manifest import StageEntry
 
 COLUMNS = ("stage", "state", "in", "kept", "rejected", "reasons")
 

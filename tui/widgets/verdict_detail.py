@@ -7,7 +7,7 @@ from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Label, Static
 
-from curate.run.judge_verdicts import JudgedRow
+from curate.runs.judge_verdicts import JudgedRow
 from curate.workspace import Override
 from curate_tui.formatting import short_source
 from curate_tui.widgets.verdict_table import outcome

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from textual.widgets import DataTable
 
-from curate.run.judge_verdicts import JudgedRow
+from curate.runs.judge_verdicts import JudgedRow
 from curate.workspace import Override
 from curate_tui.formatting import one_line
 from curate_tui.widgets.example_table import OVERRIDE_MARKS

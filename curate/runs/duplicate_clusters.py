@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 
-from curate.run.layout import RunLayout
+from curate.runs.layout import RunLayout
 
 # What a standing override looks like in the member list: K keep, S split out, D drop.
 DECISION_MARKS = {"keep": "K", "distinct": "S", "drop": "D"}

@@ -6,7 +6,7 @@ import orjson
 import polars as pl
 
 from curate.reasons import describe
-from curate.run.manifest import Manifest
+from curate.runs.manifest import Manifest
 
 
 def render_report(

@@ -17,7 +17,7 @@ from curate.agreement import AgreementReport, agreement_report, disagreements, s
 from curate.agreement.review import Disagreement
 from curate.agreement.stats import labels_of
 from curate.errors import CurateError
-from curate.run.views import list_runs, load_examples
+from curate.runs.views import list_runs, load_examples
 from curate.workspace import WorkspaceDB
 
 RUNS_SEARCHED = 5  # the item text comes from the newest runs that still hold the example

@@ -22,7 +22,7 @@ import orjson
 import pydantic
 
 from curate.errors import CurateError
-from curate.run.manifest import Manifest, StageEntry
+from curate.runs.manifest import Manifest, StageEntry
 from curate.workspace import WorkspaceDB
 
 STAGE_FILES = ("kept.parquet", "rejected.parquet", "metrics.json")

@@ -21,15 +21,15 @@ from curate.io.atomic import remove_stale_temps
 from curate.io.containers import size_of
 from curate.io.ingest import INGEST_REASONS, InputSource, file_sha256, ingest
 from curate.reasons import Reason
-from curate.run.finish import (
+from curate.runs.finish import (
     AccountingError,
     PipelineSource,
     complete_manifest,
     export_and_record,
 )
-from curate.run.layout import RunLayout
-from curate.run.manifest import Manifest, StageEntry
-from curate.run.stage_store import (
+from curate.runs.layout import RunLayout
+from curate.runs.manifest import Manifest, StageEntry
+from curate.runs.stage_store import (
     finished_entry,
     remove_stale_stages,
     reuse_from_other_runs,

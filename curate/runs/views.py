@@ -8,8 +8,8 @@ from pathlib import Path
 import polars as pl
 
 from curate.record import EXAMPLE_SCHEMA, conversation_expr
-from curate.run.layout import RunLayout
-from curate.run.manifest import Manifest, StageEntry
+from curate.runs.layout import RunLayout
+from curate.runs.manifest import Manifest, StageEntry
 from curate.workspace import WorkspaceDB
 
 EMPTY_EXAMPLES_SCHEMA: dict[str, pl.DataType] = {

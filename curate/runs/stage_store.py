@@ -10,8 +10,8 @@ import orjson
 import polars as pl
 
 from curate.io.atomic import atomic_dir
-from curate.run.layout import STAGE_FILES, RunLayout, StageFolder
-from curate.run.manifest import StageEntry
+from curate.runs.layout import STAGE_FILES, RunLayout, StageFolder
+from curate.runs.manifest import StageEntry
 
 
 def finished_entry(folder: Path, fingerprint: str) -> StageEntry | None:

@@ -20,7 +20,7 @@ from curate.formats.convert import (
 )
 from curate.reasons import Reason
 from curate.record import conversation_expr
-from curate.run.manifest import FileEntry
+from curate.runs.manifest import FileEntry
 from curate.stages.split import SPLITS
 
 EXPORT_REASONS = (

@@ -15,8 +15,8 @@ from typing import Any
 import orjson
 import polars as pl
 
-from curate.run.layout import RunLayout
-from curate.run.views import RunSummary
+from curate.runs.layout import RunLayout
+from curate.runs.views import RunSummary
 
 JUDGE_STAGE = "judge"
 MIDDLE_SCORE = 3.0  # the middle of the judge's 1-5 scale

@@ -15,9 +15,9 @@ import polars as pl
 from curate import __version__
 from curate.config.pipeline import Pipeline
 from curate.io.atomic import atomic_dir, write_json
-from curate.run.export_files import export_run
-from curate.run.layout import RunLayout
-from curate.run.manifest import (
+from curate.runs.export_files import export_run
+from curate.runs.layout import RunLayout
+from curate.runs.manifest import (
     ExportEntry,
     InputEntry,
     Manifest,
@@ -26,12 +26,12 @@ from curate.run.manifest import (
     StageEntry,
     Totals,
 )
-from curate.run.report import render_report
+from curate.runs.report import render_report
 from curate.stages import StageConfig
 from curate.stages.split import SPLITS, SplitConfig
 
 if TYPE_CHECKING:
-    from curate.run.runner import Reporter
+    from curate.runs.runner import Reporter
 
 
 class AccountingError(RuntimeError):

@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from curate.errors import CurateError
-from curate.run.layout import RunLayout
+from curate.runs.layout import RunLayout
 
 FINDING_COLUMNS = (
     "id",

@@ -13,8 +13,8 @@ from pathlib import Path
 import polars as pl
 
 from curate.pii.anonymize import allowed_spans
-from curate.run.pii_findings import pii_stage_dir, run_findings
-from curate.run.views import RunSummary
+from curate.runs.pii_findings import pii_stage_dir, run_findings
+from curate.runs.views import RunSummary
 from curate.workspace import SpanDecision
 
 PII_STAGE = "pii"

@@ -1,0 +1,1 @@
+"""runs: the run folder and everything that writes or reads it."""
