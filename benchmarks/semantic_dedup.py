@@ -142,7 +142,7 @@ def work_curate(texts: list[str], answers: list[str], work: Path, args: Any) -> 
         for line, twin in zip(dropped["source_line"], dropped["related_id"], strict=True)
     ]
     ordered = batch.sort("source_line")
-    vectors, embedded = stage.embed(ordered, workspace)  # from the cache, after timing
+    vectors, embedded = stage.config.spec().embed(ordered, workspace)  # cached, after timing
     assert embedded == 0
     np.save(Path(args.shared) / "vectors.npy", vectors)
     return {"seconds": seconds, "grew_mb": grew, "links": links, "metrics": result.metrics}

@@ -16,10 +16,10 @@ __version__ = "0.1.0"
 _API = {
     "run": "curate.api",
     "run_file": "curate.api",
-    "pipeline_from_yaml": "curate.api",
     "RunResult": "curate.api",
     "Pipeline": "curate.config.pipeline",
     "ExportConfig": "curate.config.pipeline",
+    "load_pipeline": "curate.config.pipeline",
     "CurateError": "curate.errors",
 }
 

@@ -21,14 +21,14 @@ from typing import Any
 import orjson
 import polars as pl
 
-from curate.config.pipeline import ExportConfig, Pipeline, load_pipeline
+from curate.config.pipeline import ExportConfig, Pipeline
 from curate.errors import InputError
 from curate.io.atomic import write_text
 from curate.io.ingest import InputSource, file_sha256
 from curate.runs.finish import AccountingError, PipelineSource
 from curate.runs.layout import RunLayout
 from curate.runs.manifest import Manifest
-from curate.runs.runner import Reporter, execute, resolve_sources, run_pipeline, workspace_of
+from curate.runs.runner import Reporter, execute, input_sources, run_pipeline
 from curate.runs.views import load_examples
 from curate.stages import StageConfig
 
@@ -126,11 +126,6 @@ def run_file(
     return RunResult.read(outcome.run_dir)
 
 
-def pipeline_from_yaml(path: str | Path) -> Pipeline:
-    """A pipeline file as typed configuration (errors name the file, line and field)."""
-    return load_pipeline(Path(path))
-
-
 def _sources(data: Any, workspace: Path) -> list[InputSource]:
     if isinstance(data, str | Path):
         data = [data]
@@ -138,9 +133,7 @@ def _sources(data: Any, workspace: Path) -> list[InputSource]:
     if not items:
         raise InputError("no data given: pass file paths or a non-empty list of rows")
     if all(isinstance(i, str | Path) for i in items):
-        paths = [str(Path(i).resolve()) for i in items]
-        probe = Pipeline.model_validate({"inputs": paths})
-        return resolve_sources(probe, workspace / "pipeline.yaml", paths)
+        return input_sources([(Path(i), str(i), None) for i in items])
     if not all(isinstance(i, Mapping) for i in items):
         raise InputError("data must be file paths or a list of row dicts, not a mix")
     # rows are written once to a content-addressed JSONL file, so a rerun reuses every stage
@@ -178,4 +171,4 @@ def _with_export_rejections(frame: pl.DataFrame, run_dir: Path) -> pl.DataFrame:
     )
 
 
-__all__ = ["RunResult", "pipeline_from_yaml", "run", "run_file", "workspace_of"]
+__all__ = ["RunResult", "run", "run_file"]

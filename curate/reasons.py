@@ -7,6 +7,7 @@ is derived from the stage registry and the run's fixed steps; ``curate reasons``
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -17,6 +18,11 @@ class Reason:
     code: str
     meaning: str
     rescuable: bool = False  # a person's force-keep may bring the row back
+
+
+def codes(reasons: Iterable[Reason], *, rescuable_only: bool = False) -> frozenset[str]:
+    """The codes of ``reasons`` (only those a force-keep may rescue, with ``rescuable_only``)."""
+    return frozenset(r.code for r in reasons if r.rescuable or not rescuable_only)
 
 
 @functools.cache

@@ -1,1 +1,1 @@
-"""config."""
+"""Configuration files: the pipeline model and loader, YAML errors with lines, schemas."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
+import polars as pl
 import pydantic
 
 from curate.errors import CurateError
@@ -83,9 +84,9 @@ class RunLayout:
     def manifest_path(self) -> Path:
         return self.root / "manifest.json"
 
-    def stage_dir(self, index: int, name: str) -> Path:
-        """``stages/NN_name`` for the step at ``index``."""
-        return self.stages_dir / f"{index:02d}_{name}"
+    def stage_folder(self, index: int, name: str) -> StageFolder:
+        """``stages/NN_name``, the folder of the step at ``index``."""
+        return StageFolder(index, name, self.stages_dir / f"{index:02d}_{name}")
 
     def stage_folders(self) -> list[StageFolder]:
         """Every stage folder, in run order (finished or not)."""
@@ -126,8 +127,6 @@ class RunLayout:
     def latest(self, *, with_column: str | None = None) -> StageFolder | None:
         """The last finished stage (whose kept rows are the run's current examples);
         with ``with_column``, the last whose kept rows carry that column."""
-        import polars as pl
-
         for folder in reversed(self.finished_stages()):
             if with_column is None or with_column in pl.read_parquet_schema(folder.kept):
                 return folder

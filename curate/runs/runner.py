@@ -17,10 +17,11 @@ import polars as pl
 from curate import __version__
 from curate.config.pipeline import Pipeline, load_pipeline
 from curate.errors import CurateError, InputError
+from curate.formats.convert import Format
 from curate.io.atomic import remove_stale_temps
 from curate.io.containers import size_of
 from curate.io.ingest import INGEST_REASONS, InputSource, file_sha256, ingest
-from curate.reasons import Reason
+from curate.reasons import codes
 from curate.runs.finish import (
     AccountingError,
     PipelineSource,
@@ -135,6 +136,12 @@ def resolve_sources(
     else:
         base = pipeline_path.parent
         specs = [(base / i.path, i.path, i.format) for i in pipeline.inputs]
+    return input_sources(specs)
+
+
+def input_sources(specs: list[tuple[Path, str, Format | None]]) -> list[InputSource]:
+    """``(path, label, format)`` as input sources with their digests; a missing path is an
+    error naming it."""
     sources = []
     for path, label, fmt in specs:
         if not path.exists():
@@ -239,10 +246,10 @@ def _plan(
     overrides_print: str,
 ) -> list[_Step]:
     """The run's steps with their chained fingerprints."""
-    steps = [_Step("ingest", ingest_print, _never, _codes(INGEST_REASONS))]
+    steps = [_Step("ingest", ingest_print, _never, codes(INGEST_REASONS))]
     apply = ApplyOverrides(overrides)
-    overrides_print = fingerprint(ingest_print, "overrides", overrides_print)
-    steps.append(_Step("overrides", overrides_print, apply.run, _codes(OVERRIDE_REASONS)))
+    apply_print = fingerprint(ingest_print, "overrides", overrides_print)
+    steps.append(_Step("overrides", apply_print, apply.run, codes(OVERRIDE_REASONS)))
     for config in stages:
         info = stage_info(config.stage)  # type: ignore[attr-defined]
         stage = config.build_in(stages)  # first: building may add to the config's fingerprint
@@ -259,10 +266,6 @@ def _plan(
     return steps
 
 
-def _codes(reasons: tuple[Reason, ...]) -> frozenset[str]:
-    return frozenset(r.code for r in reasons)
-
-
 def _run_steps(
     steps: list[_Step],
     sources: list[InputSource],
@@ -274,8 +277,8 @@ def _run_steps(
     reporter: Reporter,
 ) -> tuple[list[StageEntry], pl.DataFrame, pl.DataFrame]:
     """Run or reuse every step; returns their records, the last kept batch, all rejections."""
-    folders = [layout.stage_dir(i, step.name) for i, step in enumerate(steps)]
-    remove_stale_stages(layout, [f.name for f in folders])
+    folders = [layout.stage_folder(i, step.name) for i, step in enumerate(steps)]
+    remove_stale_stages(layout, folders)
     entries: list[StageEntry] = []
     kept: pl.DataFrame | None = None
     for index, (step, folder) in enumerate(zip(steps, folders, strict=True)):
@@ -290,7 +293,7 @@ def _run_steps(
             kept = None  # the next step that runs loads this one's output
             continue
         if kept is None and index > 0:
-            kept = pl.read_parquet(folders[index - 1] / "kept.parquet")
+            kept = pl.read_parquet(folders[index - 1].kept)
         started = time.perf_counter()
         if index == 0:
             reporter.stage_started(index, step.name, sum(size_of(s.path) for s in sources))
@@ -332,10 +335,8 @@ def _run_steps(
         entries.append(entry)
         reporter.stage_finished(entry)
     if kept is None:
-        kept = pl.read_parquet(folders[-1] / "kept.parquet")
-    rejected_all = pl.concat(
-        [pl.read_parquet(f / "rejected.parquet") for f in folders], how="diagonal_relaxed"
-    )
+        kept = pl.read_parquet(folders[-1].kept)
+    rejected_all = pl.concat([pl.read_parquet(f.rejected) for f in folders], how="diagonal_relaxed")
     return entries, kept, rejected_all
 
 

@@ -9,13 +9,14 @@ README's stage table are all derived from here, so adding a stage is one module 
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from curate.reasons import Reason
+from curate.reasons import Reason, codes
 
 if TYPE_CHECKING:
     from curate.stages.base import StageConfig
@@ -39,11 +40,11 @@ class StageInfo:
 
     @property
     def codes(self) -> frozenset[str]:
-        return frozenset(r.code for r in self.reasons)
+        return codes(self.reasons)
 
     @property
     def rescuable(self) -> frozenset[str]:
-        return frozenset(r.code for r in self.reasons if r.rescuable)
+        return codes(self.reasons, rescuable_only=True)
 
     @property
     def summary(self) -> str:
@@ -72,12 +73,18 @@ def register_stage(
 
 def registered_stages() -> dict[str, StageInfo]:
     """Every stage, by name, in name order (importing the stage modules registers them)."""
+    _import_stage_modules()
+    return dict(sorted(_REGISTRY.items()))
+
+
+@functools.cache
+def _import_stage_modules() -> None:
+    """Import every module of curate/stages/ once; each registers its stage on import."""
     import curate.stages as package
 
     for module in pkgutil.iter_modules(package.__path__):
         if module.name not in _NOT_STAGES:
             importlib.import_module(f"{package.__name__}.{module.name}")
-    return dict(sorted(_REGISTRY.items()))
 
 
 def stage_info(name: str) -> StageInfo:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -76,15 +74,6 @@ class SemanticDedup:
     def __init__(self, config: SemanticDedupConfig) -> None:
         self.config = config
 
-    def embed(
-        self,
-        batch: pl.DataFrame,
-        workspace: Path,
-        progress: Callable[[int], None] | None = None,
-    ) -> tuple[np.ndarray, int]:
-        """Vectors of the batch's texts, through the workspace's embedding cache."""
-        return self.config.spec().embed(batch, workspace, progress)
-
     def run(self, batch: pl.DataFrame, ctx: RunContext) -> StageResult:
         from curate.dedup.neighbours import (
             clusters_from_pairs,
@@ -94,7 +83,7 @@ class SemanticDedup:
 
         cfg = self.config
         frame = batch.sort("row")
-        vectors, embedded = self.embed(frame, ctx.workspace, ctx.progress)
+        vectors, embedded = cfg.spec().embed(frame, ctx.workspace, ctx.progress)
         i, j, sims = near_duplicate_pairs(
             vectors, cfg.threshold, index=cfg.index, exact_limit=cfg.exact_limit
         )
