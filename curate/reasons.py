@@ -30,12 +30,14 @@ def all_reasons() -> dict[str, Reason]:
     """Every code curate emits, in run order: ingest, overrides, each stage, export."""
     from curate.io.ingest import INGEST_REASONS
     from curate.runs.export_files import EXPORT_REASONS
+    from curate.runs.rewrite_check import REWRITE_REASONS
     from curate.stages.overrides import OVERRIDE_REASONS
     from curate.stages.registry import registered_stages
 
     declared = list(INGEST_REASONS) + list(OVERRIDE_REASONS)
     for info in registered_stages().values():
         declared.extend(info.reasons)
+    declared.extend(REWRITE_REASONS)
     declared.extend(EXPORT_REASONS)
     table: dict[str, Reason] = {}
     for reason in declared:

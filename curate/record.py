@@ -68,11 +68,33 @@ def conversation_expr() -> pl.Expr:
 
 def normalized_text_expr() -> pl.Expr:
     """A key under which texts that differ only in case, spacing or punctuation collide."""
-    turns = conversation_expr().list.eval(
+    return _normalized(conversation_expr())
+
+
+def normalized_prompt_expr() -> pl.Expr:
+    """The normalised key of what the model is asked: the conversation without its final
+    assistant answer (a preference pair's shared prompt); null when nothing is asked.
+
+    Two rows with one prompt and different answers collide here, so no split may hold one
+    while another split holds the other (the model would be tested on a question it saw).
+    """
+    messages = pl.col("messages")
+    ends_on_answer = messages.list.last().struct.field("role") == "assistant"
+    prompt = (
+        pl.when(pl.col("chosen").is_null() & ends_on_answer)
+        .then(messages.list.head(messages.list.len() - 1))
+        .otherwise(messages)
+    )
+    key = _normalized(prompt)
+    return pl.when(prompt.list.len() > 0).then(key)
+
+
+def _normalized(turns: pl.Expr) -> pl.Expr:
+    joined = turns.list.eval(
         pl.element().struct.field("role") + pl.lit(": ") + pl.element().struct.field("content")
     )
     return (
-        turns.list.join("\n")
+        joined.list.join("\n")
         .str.to_lowercase()
         .str.replace_all(r"[\p{P}\p{S}]+", "")
         .str.replace_all(r"\s+", " ")

@@ -3,6 +3,8 @@ count_tokens, Message Batches) and of OpenAI chat completions for the judge test
 
 The verdict depends on the example text: ``WRONG`` -> BAD, ``SHAKY`` -> GOOD with a low
 helpfulness score, ``MALFORMED`` -> an answer that breaks the schema, else GOOD with all 5s.
+``fail(path, broken(shape))`` answers one request with a reply that arrives but cannot be
+used (one of ``BROKEN_SHAPES``: cut, mislabelled, not the API's shape, an error page).
 """
 
 from __future__ import annotations
@@ -17,8 +19,27 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 _CREDENTIALS = ("authorization", "x-api-key")
-# status (0: answer normally), headers, body ("echo": the request's headers)
+# status (0: answer normally), headers, body ("echo": the request's headers; "broken:<shape>":
+# a broken version of the normal reply)
 Failure = tuple[int, dict[str, str], str]
+CUT_HEADER = "x-fake-send-only"  # the handler sends this many bytes of the body, then hangs up
+BROKEN_SHAPES = (
+    "truncated_json",  # the reply cut in half, labelled application/json
+    "truncated_json_as_text",  # the same bytes labelled text/plain
+    "wrong_schema",  # valid JSON, but not the API's reply object
+    "plain_text",  # a sentence, not JSON
+    "html_error_page",  # a proxy's error page, with status 200
+    "empty_body",  # status 200 and nothing else
+    "error_object",  # status 200 with the API's error object as the body
+    "cut_stream",  # the full content-length announced, half the body sent, connection closed
+)
+
+
+def broken(shape: str) -> Failure:
+    """A queued answer (for ``FakeLLMServer.fail``) that is the normal reply broken so."""
+    if shape not in BROKEN_SHAPES:
+        raise ValueError(f"unknown broken shape {shape!r}")
+    return (200, {}, f"broken:{shape}")
 
 
 def default_answer(text: str, criteria: list[str]) -> dict[str, Any] | str:
@@ -91,12 +112,17 @@ class FakeLLMServer:
             self.seen.append((method, path, headers, body))
             queued = self.failures.get(path)
             failure = queued.pop(0) if queued else None
+        if failure is not None and failure[2].startswith("broken:"):
+            return self._broken(failure[2].removeprefix("broken:"), method, path, body)
         if failure is not None and failure[0]:  # status 0: answer this one normally
             status, extra, text = failure
             if text == "echo":  # credentials first, as a careless proxy might print them
                 shown = sorted(headers.items(), key=lambda kv: kv[0] not in _CREDENTIALS)
                 text = json.dumps({"type": "error", "error": {"message": str(shown)}})
             return status, extra, text.encode() or b'{"type":"error"}'
+        return self._normal(method, path, body)
+
+    def _normal(self, method: str, path: str, body: Any) -> tuple:
         if method == "POST" and path == "/v1/messages":
             return 200, {}, json.dumps(self._message(body)).encode()
         if method == "POST" and path == "/v1/messages/count_tokens":
@@ -115,6 +141,27 @@ class FakeLLMServer:
         if method == "GET" and path == "/v1/models":
             return 200, {}, b'{"object": "list", "data": []}'
         return 404, {}, b'{"error": "not found"}'
+
+    def _broken(self, shape: str, method: str, path: str, body: Any) -> tuple:
+        """The normal reply to this request, broken into ``shape``."""
+        _, _, good = self._normal(method, path, body)
+        half = good[: len(good) // 2]
+        if path.startswith("/v1/chat"):
+            error = {"error": {"message": "the model is loading", "type": "server_error"}}
+        else:
+            error = {"type": "error", "error": {"type": "overloaded_error", "message": "Busy"}}
+        html = b"<html><head><title>502</title></head><body><h1>Bad Gateway</h1></body></html>"
+        replies = {
+            "truncated_json": (200, {}, half),
+            "truncated_json_as_text": (200, {"content-type": "text/plain"}, half),
+            "wrong_schema": (200, {}, b'{"id": "x1", "object": "list", "data": [1, 2]}'),
+            "plain_text": (200, {"content-type": "text/plain"}, b"Service is up and running."),
+            "html_error_page": (200, {"content-type": "text/html"}, html),
+            "empty_body": (200, {}, b""),
+            "error_object": (200, {}, json.dumps(error).encode()),
+            "cut_stream": (200, {CUT_HEADER: str(len(half))}, good),
+        }
+        return replies[shape]
 
     def _reply(self, text: str, schema: dict[str, Any]) -> dict[str, Any] | str:
         if "scores" not in schema["properties"]:
@@ -220,13 +267,17 @@ def _handler(server: FakeLLMServer) -> type[BaseHTTPRequestHandler]:
             path = self.path.split("?", 1)[0]
             status, extra, payload = server.handle(method, path, headers, body)
             extra = dict(extra)
+            send_only = int(extra.pop(CUT_HEADER, len(payload)))
             self.send_response(status)
             self.send_header("content-type", extra.pop("content-type", "application/json"))
             for key, value in extra.items():
                 self.send_header(key, value)
             self.send_header("content-length", str(len(payload)))
             self.end_headers()
-            self.wfile.write(payload)
+            self.wfile.write(payload[:send_only])
+            if send_only < len(payload):  # hang up mid-body, as a dropped connection does
+                self.wfile.flush()
+                self.close_connection = True
 
         def do_GET(self) -> None:
             self._serve("GET")

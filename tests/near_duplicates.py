@@ -57,3 +57,31 @@ OTHERS = [
     ("How are kayaks delivered?", "Kayaks come by freight with a two-hour window."),
     ("Can students get a discount?", "Students get 10% off after verifying their email."),
 ]
+
+
+# Pairs the embedding puts at cosine 0.93+ although they state different facts: a number
+# (the year and count, the model) or a name (the country, the store) differs.
+FACT_VARIANTS = [
+    (
+        ("How many orders did the Oslo store ship in 2013?", "29"),
+        ("How many orders did the Oslo store ship in 2010?", "17"),
+    ),
+    (
+        ("What is the height of the Ridge 5 tent?", "120 cm"),
+        ("What is the height of the Ridge 6 tent?", "135 cm"),
+    ),
+    (
+        ("Which warehouse ships orders to Norway?", "The warehouse in Malmo ships them."),
+        ("Which warehouse ships orders to Sweden?", "The warehouse in Malmo ships them."),
+    ),
+    (
+        (
+            "Can I return a tent bought at the Oslo store to the Bergen store?",
+            "Yes, any store takes returns.",
+        ),
+        (
+            "Can I return a tent bought at the Oslo store to the Trondheim store?",
+            "Yes, any store takes returns.",
+        ),
+    ),
+]

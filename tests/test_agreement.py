@@ -226,3 +226,24 @@ def test_alpha_matches_the_krippendorff_package_on_random_sparse_data():
             for i in range(4) for j in range(25) if not np.isnan(data[i, j])]  # fmt: skip
     expected = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
     assert stats.alpha(ratings(rows)).value == pytest.approx(expected)
+
+
+def test_the_tui_and_the_cli_start_without_the_agree_extra_and_say_which_to_install():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "for name in ('krippendorff', 'sklearn', 'statsmodels'):\n"
+        "    sys.modules[name] = None\n"
+        "import curate_tui.app, curate.cli.main\n"
+        "from curate.agreement.stats import library\n"
+        "from curate.errors import CurateError\n"
+        "try:\n"
+        "    library('krippendorff')\n"
+        "except CurateError as exc:\n"
+        "    print(exc.hint)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "pip install 'curate[agree]'" in done.stdout

@@ -22,7 +22,10 @@ ROWS = [
 def workspace(tmp_path, rows=ROWS):
     write_jsonl(tmp_path / "d.jsonl", rows)
     path = tmp_path / "pipeline.yaml"
-    path.write_text("name: ws\ninputs: [d.jsonl]\nstages: [validate, exact_dedup, quality]\n")
+    path.write_text(
+        "name: ws\ninputs: [d.jsonl]\n"
+        "stages: [validate, exact_dedup, {quality: {min_assistant_chars: 20}}]\n"
+    )
     return path
 
 

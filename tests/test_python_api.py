@@ -31,7 +31,9 @@ def test_rows_in_memory_give_kept_rejected_and_explanations(tmp_path):
         chat("Do you ship abroad?", "Yes, to most countries in the EU and the UK."),
     ]
     result = curate.run(
-        rows, stages=["validate", "exact_dedup", curate.QualityConfig()], workspace=tmp_path
+        rows,
+        stages=["validate", "exact_dedup", curate.QualityConfig(min_assistant_chars=20)],
+        workspace=tmp_path,
     )
     assert result.kept.height + result.rejected.height == len(rows)
     assert sorted(result.rejected["reason"].to_list()) == ["dedup.exact", "quality.too_short"]

@@ -11,6 +11,8 @@ import polars as pl
 import pytest
 
 from curate.io.inspect import profile_file
+from curate.record import content_id
+from curate.runs.layout import RunLayout
 from curate.runs.runner import run_pipeline
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
@@ -20,7 +22,6 @@ EXPECTED_REASON = {
     "whitespace_user": "schema.empty_content",
     "starts_with_assistant": "schema.bad_first_role",
     "consecutive_user": "schema.bad_role_order",
-    "ends_with_user": "schema.bad_last_role",
     "exact_duplicate": "dedup.exact",
     "normalized_duplicate": "dedup.normalized",
     "overlong_answer": "quality.too_long",
@@ -64,13 +65,35 @@ def test_every_planted_problem_is_rejected_for_its_reason(sample_run):
         if p["problem"] in EXPECTED_REASON
     }
     assert {k: found.get(k) for k in expected} == expected
-    unplanted = {k: v for k, v in found.items() if k not in expected}
+    # A planted refusal in the model's voice ("As an AI language model, I don't have access")
+    # is boilerplate to heuristics; the plain refusals are kept, a set needs some.
+    refusals = {(p["file"], p["line"]) for p in planted() if p["problem"] == "refusal"}
+    boilerplate = {k for k, v in found.items() if v == "heuristic.boilerplate"}
+    assert boilerplate and boilerplate <= refusals and len(boilerplate) < len(refusals)
+    unplanted = {k: v for k, v in found.items() if k not in expected and k not in boilerplate}
     assert set(unplanted.values()) <= {"dedup.semantic"}, "something unplanted was rejected"
     ids = {r["id"] for r in rejected} | exported_ids(sample_run.run_dir)
     for record in rejected:
         if record["reason"] == "dedup.semantic":
             cosine = float(record["detail"].rsplit("cosine ", 1)[1])
             assert cosine >= 0.92 and record["related_id"] in ids
+
+
+def test_a_chat_ending_on_an_unanswered_user_turn_is_exported_trimmed(sample_run):
+    (entry,) = [p for p in planted() if p["problem"] == "ends_with_user"]
+    lines = (SAMPLE / entry["file"]).read_text().splitlines()
+    answered = json.loads(lines[entry["line"] - 1])["messages"][:-1]
+    exported = {
+        row["curate_id"]: row
+        for split in ("train", "eval", "test")
+        for row in map(orjson.loads, (sample_run.run_dir / "export" / f"{split}.jsonl").open())
+    }
+    assert exported[content_id(answered)]["messages"] == answered
+    validate = next(s for s in sample_run.manifest.stages if s.name == "validate")
+    assert validate.metrics["trimmed_trailing_user"] == 1
+    kept = pl.read_parquet(RunLayout(sample_run.run_dir).require_stage("validate").kept)
+    (lineage,) = kept.filter(pl.col("source_line") == entry["line"])["lineage"].to_list()
+    assert [e["change"] for e in lineage] == ["trimmed_trailing_user"]
 
 
 def planted_key(entry: dict, row: str = "row", line: str = "line") -> tuple[str, int]:

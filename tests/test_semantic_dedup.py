@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -16,7 +17,7 @@ from curate.runs.runner import run_pipeline
 from curate.stages.semantic_dedup import SemanticDedupConfig
 from curate.workspace import WorkspaceDB
 from tests.conftest import chat, write_jsonl
-from tests.near_duplicates import BASE, OTHERS, REWORDED
+from tests.near_duplicates import BASE, FACT_VARIANTS, OTHERS, REWORDED
 from tests.stage_helpers import batch_of, run_stage
 
 # (question, answer) pairs; each has a light rewording written for this test.
@@ -48,6 +49,11 @@ def test_reworded_examples_are_found_and_explained(tmp_path):
     singles = result.kept.filter(pl.col("source_line") > 3)
     assert singles["cluster_id"].null_count() == singles.height
     assert result.metrics["clusters"] == 3 and result.metrics["pairs"] == 3
+    # the set each merge made: the kept example and the rows dropped as its twins
+    assert result.rejected["dedup_group"].to_list() == result.rejected["related_id"].to_list()
+    bases = result.kept.filter(pl.col("source_line") <= 3)
+    assert bases["dedup_group"].to_list() == bases["id"].to_list()
+    assert singles["dedup_group"].null_count() == singles.height
 
 
 def test_keep_rules_choose_the_member_kept(tmp_path):
@@ -267,3 +273,55 @@ def test_an_empty_batch_passes_through(tmp_path):
     result = run_stage(SemanticDedupConfig().build(), empty, tmp_path)
     assert result.kept.height == 0 and result.rejected.height == 0
     assert result.metrics["embedded"] == 0
+
+
+def fact_rows() -> list[dict]:
+    """The reworded twins (lines 1-9), then each fact variant pair (lines 10-17)."""
+    variants = [chat(q, a) for pair in FACT_VARIANTS for q, a in pair]
+    return rows() + variants
+
+
+def test_pairs_whose_numbers_or_names_differ_are_never_merged(tmp_path):
+    batch = batch_of(tmp_path, fact_rows(), "d.jsonl")
+    unprotected = SemanticDedupConfig(threshold=0.9, keep="first", protect=[]).build()
+    merged = run_stage(unprotected, batch, tmp_path)
+    # the embedding alone takes each variant for its pair's twin
+    assert sorted(merged.rejected["source_line"].to_list()) == [7, 8, 9, 11, 13, 15, 17]
+    result = run_stage(SemanticDedupConfig(threshold=0.9, keep="first").build(), batch, tmp_path)
+    assert sorted(result.rejected["source_line"].to_list()) == [7, 8, 9]
+    variants = result.kept.filter(pl.col("source_line") >= 10)
+    assert variants.height == 8 and variants["cluster_id"].null_count() == 8
+    m = result.metrics
+    assert (m["protected_pairs"], m["protected.numbers"], m["protected.entities"]) == (4, 2, 2)
+    assert m["pairs"] == 3
+    shown = json.loads(m["protected_examples"])
+    assert "d.jsonl line 10 ~ d.jsonl line 11 (cosine" in shown[0]
+    assert shown[0].endswith("numbers differ, 29, 2013 vs 17, 2010")
+    assert any(s.endswith("entities differ, norway vs sweden") for s in shown)
+
+
+def test_protect_can_be_narrowed_to_numbers(tmp_path):
+    batch = batch_of(tmp_path, fact_rows(), "d.jsonl")
+    config = SemanticDedupConfig(threshold=0.9, keep="first", protect=["numbers"])
+    result = run_stage(config.build(), batch, tmp_path)
+    assert sorted(result.rejected["source_line"].to_list()) == [7, 8, 9, 15, 17]
+    assert result.metrics["protected_pairs"] == 2
+    assert "protected.entities" not in result.metrics
+
+
+def test_dedup_explain_says_which_pairs_protect_kept_apart(tmp_path):
+    write_jsonl(tmp_path / "d.jsonl", fact_rows())
+    (tmp_path / "p.yaml").write_text(
+        "inputs: [d.jsonl]\nstages: [{semantic_dedup: {threshold: 0.9, keep: first}}]\n"
+    )
+    outcome = run_pipeline(tmp_path / "p.yaml")
+    listing = CliRunner().invoke(
+        app, ["dedup", "explain", str(outcome.run_dir)], terminal_width=200
+    )
+    assert listing.exit_code == 0, listing.output
+    assert "3 clusters, 6 members" in listing.output
+    assert "4 pairs at or above the threshold were not linked" in listing.output
+    assert "d.jsonl line 10 ~ d.jsonl line 11" in listing.output
+    assert "numbers differ, 29, 2013 vs 17, 2010" in listing.output
+    report = (outcome.run_dir / "export" / "report.md").read_text()
+    assert "close pairs not merged, their numbers or names differ: 4" in report

@@ -73,7 +73,7 @@ def test_group_column_never_spans_two_splits(tmp_path):
     batch = batch_of(tmp_path, many_rows(500)).with_columns(
         cluster_id=(pl.col("row") // 7).cast(pl.String)
     )
-    kept = run_stage(SplitConfig().build(), batch, tmp_path).kept
+    kept = run_stage(SplitConfig(group="cluster_id").build(), batch, tmp_path).kept
     per_group = kept.group_by("cluster_id").agg(pl.col("split").n_unique())
     assert per_group["split"].max() == 1
     assert kept["split"].n_unique() == 3
@@ -100,6 +100,7 @@ def test_leakage_check_names_the_leaking_examples(tmp_path):
     assert problems == [
         "id of d.jsonl line 1 is in test+train",
         "normalised text of d.jsonl line 1 is in test+train",
+        "prompt of d.jsonl line 1 is in test+train",
     ]
     with pytest.raises(LeakageError, match=r"split leakage: id of d\.jsonl line 1"):
         assert_no_leakage(leaky)

@@ -45,7 +45,10 @@ def test_the_generator_reproduces_the_committed_files():
     assert [json.loads(x) for x in lines] == [t.row(i + 1) for i, t in enumerate(rows)]
     assert len(golden) == 40
     raw_users = {t.text for t in rows}
-    assert not any(t.text in raw_users for t in golden)  # held out for real
+    assert not any(t.text in raw_users for t in golden)  # never verbatim in the raw file
+    # a few leak reworded, appended last so that no other planted line moves
+    copies = [t for t in rows if t.problem == "golden_copy"]
+    assert len(copies) == 5 and rows[-5:] == copies
     assert (TICKETS / "tickets_raw.jsonl").stat().st_size < 1_000_000
 
 

@@ -12,7 +12,7 @@ def turns(*pairs: tuple[str, str]) -> dict:
     return {"messages": [{"role": r, "content": c} for r, c in pairs]}
 
 
-def test_each_structural_problem_gets_its_reason(tmp_path):
+def test_each_structural_problem_gets_its_reason_when_nothing_is_trimmed(tmp_path):
     rows = [
         chat("How do I pay?", "Open Billing and choose a card.", system="Be brief."),  # 1 ok
         {"messages": []},  # 2
@@ -24,7 +24,8 @@ def test_each_structural_problem_gets_its_reason(tmp_path):
         turns(("system", "S"), ("user", "Q"), ("system", "S2"), ("assistant", "A")),  # 8
         turns(("user", "Q1"), ("assistant", "A1"), ("user", "Q2"), ("assistant", "A2")),  # 9 ok
     ]
-    result = run_stage(ValidateConfig().build(), batch_of(tmp_path, rows), tmp_path)
+    strict = ValidateConfig(trailing_user="reject")
+    result = run_stage(strict.build(), batch_of(tmp_path, rows), tmp_path)
     assert reasons_by_line(result) == {
         2: "schema.no_messages",
         3: "schema.bad_first_role",

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-from sklearn.metrics import precision_score, recall_score
 
-from curate.agreement.stats import Figure, cohen, majority
+from curate.agreement.stats import Figure, cohen, library, majority
 from curate.errors import CurateError
 from curate.runs.layout import RunLayout
 
@@ -55,13 +54,18 @@ def calibrate(ratings: pl.DataFrame, verdicts: dict[str, str]) -> JudgeCalibrati
     labels = sorted(set(human) | set(judge))
     truth = [h == "BAD" for h in human]
     said = [j == "BAD" for j in judge]
+    metrics = library("sklearn.metrics")
     confusion: dict[tuple[str, str], int] = {}
     for pair in pairs:
         confusion[pair] = confusion.get(pair, 0) + 1
     return JudgeCalibration(
         n=len(pairs),
         kappa=cohen(human, judge, labels),
-        bad_precision=float(precision_score(truth, said, zero_division=0)) if any(said) else None,
-        bad_recall=float(recall_score(truth, said, zero_division=0)) if any(truth) else None,
+        bad_precision=float(metrics.precision_score(truth, said, zero_division=0))
+        if any(said)
+        else None,
+        bad_recall=float(metrics.recall_score(truth, said, zero_division=0))
+        if any(truth)
+        else None,
         confusion=confusion,
     )

@@ -6,20 +6,35 @@ scikit-learn gives Cohen's kappa and confusion matrices, statsmodels Fleiss' kap
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import math
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
+from types import ModuleType
 from typing import Literal
 
-import krippendorff
 import numpy as np
 import polars as pl
-from sklearn.metrics import cohen_kappa_score, confusion_matrix
-from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa
+
+from curate.errors import CurateError
 
 Level = Literal["nominal", "ordinal", "interval"]
+
+
+@cache
+def library(name: str) -> ModuleType:
+    """One of the agreement libraries, imported on first use: the TUI and every other
+    command work without the ``agree`` extra (and start without scikit-learn's 3 s import)."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        raise CurateError(
+            f"agreement statistics need {name.split('.')[0]}",
+            hint="pip install 'curate[agree]'",
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -83,7 +98,7 @@ def cohen(a: list[str], b: list[str], labels: list[str]) -> Figure:
         return Figure(None, len(a), f"undefined: every rating is '{a[0]}' (one category)")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        value = cohen_kappa_score(a, b, labels=labels)
+        value = library("sklearn.metrics").cohen_kappa_score(a, b, labels=labels)
     return _figure(value, len(a), "undefined: chance agreement is 1")
 
 
@@ -100,10 +115,11 @@ def fleiss(ratings: pl.DataFrame) -> Figure:
     if len(labels) < 2:
         return Figure(None, len(rows), f"undefined: every rating is '{labels[0]}' (one category)")
     codes = np.array([[labels.index(x) for x in row] for row in rows])
-    table, _ = aggregate_raters(codes, n_cat=len(labels))
+    inter_rater = library("statsmodels.stats.inter_rater")
+    table, _ = inter_rater.aggregate_raters(codes, n_cat=len(labels))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        value = fleiss_kappa(table, method="fleiss")
+        value = inter_rater.fleiss_kappa(table, method="fleiss")
     note = "" if len(rows) == len(items) else f"over {len(rows)} items with {m} raters each"
     result = _figure(value, len(rows), "undefined")
     return Figure(result.value, result.n, result.note or note)
@@ -128,7 +144,7 @@ def alpha(ratings: pl.DataFrame, level: Level = "nominal") -> Figure:
         return Figure(None, pairable, "undefined: one value only")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        value = krippendorff.alpha(reliability_data=data, level_of_measurement=level)
+        value = library("krippendorff").alpha(reliability_data=data, level_of_measurement=level)
     return _figure(value, pairable, "undefined")
 
 
@@ -167,7 +183,8 @@ def pairwise(ratings: pl.DataFrame) -> list[PairResult]:
         xs, ys = [x for x, _ in both], [y for _, y in both]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # one label only: still a 1x1 matrix
-            matrix = confusion_matrix(xs, ys, labels=labels).tolist() if both else []
+            metrics = library("sklearn.metrics")
+            matrix = metrics.confusion_matrix(xs, ys, labels=labels).tolist() if both else []
         results.append(PairResult(a, b, cohen(xs, ys, labels), labels, matrix))
     return results
 

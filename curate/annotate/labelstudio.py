@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -86,9 +88,23 @@ def task_data(example_id: str, messages: list[dict[str, str]]) -> dict[str, str]
     return {"curate_id": example_id, "prompt": prompt, "response": response}
 
 
+# an Authorization header's value as a server may echo it: "Token <key>", "Bearer <jwt>"
+_CREDENTIAL = re.compile(r"\b(Token|Bearer)(\s+)[^\s'\",;}\]]{8,}")
+DETAIL_CHARS = 300  # of a server's error body in the message (an HTML page is long)
+
+
+def scrub(text: str, conn: Connection) -> str:
+    """``text`` with the API key, and any token an Authorization header carried (the SDK
+    swaps a refresh token for an access token), replaced by ``[redacted]``."""
+    if conn.api_key:
+        text = text.replace(conn.api_key, "[redacted]")
+    return _CREDENTIAL.sub(r"\1\2[redacted]", text)
+
+
 @contextmanager
 def server_errors(conn: Connection) -> Iterator[None]:
-    """Turn the server's refusals and a dead connection into one-line user errors."""
+    """Turn the server's refusals and a dead connection into one-line user errors, with
+    any credential the server echoed back scrubbed out."""
     from label_studio_sdk.core.api_error import ApiError
 
     try:
@@ -96,13 +112,20 @@ def server_errors(conn: Connection) -> Iterator[None]:
     except ApiError as exc:
         body = exc.body if isinstance(exc.body, dict) else {}
         detail = body.get("validation_errors") or body.get("detail") or exc.body
+        detail = " ".join(str(detail).split())[:DETAIL_CHARS]
         raise CurateError(
-            f"Label Studio at {conn.url} refused: {exc.status_code} {detail}"
-        ) from exc
+            scrub(f"Label Studio at {conn.url} refused: {exc.status_code} {detail}", conn)
+        ) from None
     except httpx.TransportError as exc:
         raise CurateError(
-            f"cannot reach Label Studio at {conn.url}: {exc}", hint="is the server running?"
-        ) from exc
+            scrub(f"cannot reach Label Studio at {conn.url}: {exc}", conn),
+            hint="is the server running?",
+        ) from None
+    except json.JSONDecodeError as exc:  # the SDK reads a token refresh's reply as JSON
+        raise CurateError(
+            f"Label Studio at {conn.url} sent a reply that is not JSON ({exc.msg})",
+            hint="is LABEL_STUDIO_URL the server itself, not a proxy's page?",
+        ) from None
 
 
 def find_project(ls: Any, title: str) -> Any | None:
@@ -120,12 +143,11 @@ def push(
 ) -> tuple[int, int]:
     """Create (or reuse) the project and import the run's examples not yet in it.
     Returns (project id, tasks imported)."""
-    ls = client(conn)
     rows = run_examples(run_dir).to_dicts()
     if sample is not None and sample < len(rows):
         rows = random.Random(seed).sample(rows, sample)
-    with server_errors(conn):
-        return _push(ls, rows, project, labels)
+    with server_errors(conn):  # the client checks the key when it is made
+        return _push(client(conn), rows, project, labels)
 
 
 def _push(ls: Any, rows: list[dict[str, Any]], project: str, labels: list[str] | None):  # type: ignore[no-untyped-def]
@@ -167,8 +189,8 @@ def pull(store: WorkspaceDB, project: str, *, conn: Connection) -> pl.DataFrame:
     """Export the project's annotations and store them in workspace.db; returns them."""
     from curate.agreement.review import record_annotations
 
-    ls = client(conn)
     with server_errors(conn):
+        ls = client(conn)
         found = find_project(ls, project)
         if found is None:
             raise CurateError(f"no Label Studio project named '{project}' at {conn.url}")

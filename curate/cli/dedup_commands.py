@@ -13,7 +13,7 @@ from rich.table import Table
 
 from curate.cli.common import out, user_errors
 from curate.errors import CurateError
-from curate.runs.duplicate_clusters import cluster_members
+from curate.runs.duplicate_clusters import cluster_members, protected_pairs
 
 dedup_app = typer.Typer(help="Near-duplicate clusters of a run.", no_args_is_help=True)
 
@@ -29,6 +29,7 @@ def explain(
     members = cluster_members(run_dir)
     if cluster is None:
         _list_clusters(members, top)
+        _say_protected(run_dir)
         return
     chosen = members.filter(pl.col("cluster_id") == cluster)
     if chosen.height == 0:
@@ -56,3 +57,16 @@ def _list_clusters(members: pl.DataFrame, top: int) -> None:
     for cluster_id, size, prompt, lowest in sizes.head(top).iter_rows():
         table.add_row(cluster_id, str(size), f"{lowest:.3f}", (prompt or "")[:70])
     out.print(table)
+
+
+def _say_protected(run_dir: Path) -> None:
+    count, shown = protected_pairs(run_dir)
+    if count:
+        out.print(
+            f"{count} pairs at or above the threshold were not linked: their numbers or names "
+            "differ (semantic_dedup protect). For example:",
+            markup=False,
+            soft_wrap=True,
+        )
+        for line in shown:
+            out.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)

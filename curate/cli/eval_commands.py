@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from curate.cli.common import err, out, user_errors
 
@@ -15,7 +16,7 @@ class _ConsoleNotes:
     """Prints the evaluation's notices as they come."""
 
     def note(self, message: str) -> None:
-        err.print(f"[dim]{message}[/dim]", highlight=False, soft_wrap=True)
+        err.print(f"[dim]{escape(message)}[/dim]", highlight=False, soft_wrap=True)
 
 
 @user_errors

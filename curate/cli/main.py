@@ -10,13 +10,16 @@ from typing import Annotated, Any
 
 import orjson
 import typer
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from curate import __version__
 from curate.cli.common import err, out, user_errors
 from curate.errors import CurateError
 from curate.formats.convert import Format
 
+ERROR_ROWS_EXIT = 5  # the run ended with more error rows than a stage's max_error_share
 app = typer.Typer(
     help="Curate LLM fine-tuning data: validate, dedup, split, export.",
     no_args_is_help=True,
@@ -96,7 +99,7 @@ def convert(
     if result.skipped:
         err.print(f"[yellow]Skipped {len(result.skipped)} rows:[/yellow]")
         for line in result.skipped[:10]:
-            err.print(f"  {line}", highlight=False)
+            err.print(f"  {line}", highlight=False, markup=False)
 
 
 @app.command()
@@ -119,6 +122,10 @@ def run(
         outcome = run_pipeline(
             pipeline, inputs=input_paths, out=out_dir, strict=strict, reporter=reporter
         )
+    for entry in outcome.manifest.inputs:  # a run fails only when every input is empty
+        if entry.rows == 0:
+            warning = Text.assemble(("warning: ", "bold yellow"), f"{entry.path}: holds no rows")
+            err.print(warning, soft_wrap=True)
     totals = outcome.manifest.totals
     out.print(
         f"\n[bold]{totals.input_rows}[/bold] rows in: [green]{totals.train}[/green] train, "
@@ -127,6 +134,10 @@ def run(
     )
     out.print(f"Run folder: {outcome.run_dir}")
     out.print(f"Report:     {outcome.run_dir / 'export' / 'report.md'}")
+    if outcome.too_many_errors:  # exported, but errors are not answers: say so in the status
+        for problem in outcome.too_many_errors:
+            err.print(Text.assemble(("error rows: ", "bold red"), problem), soft_wrap=True)
+        raise typer.Exit(ERROR_ROWS_EXIT)
 
 
 @app.command()
@@ -184,7 +195,7 @@ def _print_profile(profile: Any) -> None:
     out.print(roles)
     out.print(f"refusal-style answers: {profile.refusal_share:.1%}")
     for problem in profile.parse_problems:
-        out.print(f"[yellow]unparseable:[/yellow] {problem}", highlight=False)
+        out.print(f"[yellow]unparseable:[/yellow] {escape(problem)}", highlight=False)
 
 
 @app.command()

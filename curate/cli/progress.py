@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -49,7 +50,7 @@ class RichReporter:
             self.progress.remove_task(self._task)
             self._task = None
         note = " [dim](reused)[/dim]" if entry.cached else ""
-        reasons = ", ".join(f"{r} {n}" for r, n in entry.reasons.items())
+        reasons = escape(", ".join(f"{r} {n}" for r, n in entry.reasons.items()))
         self.console.print(
             f"[green]✓[/green] {entry.index:02d} {entry.name:<12} {entry.input:>8} in  "
             f"{entry.kept:>8} kept  {entry.rejected:>6} rejected  {entry.seconds:6.2f}s{note}"
@@ -57,4 +58,5 @@ class RichReporter:
         )
 
     def note(self, message: str) -> None:
-        self.console.print(f"[dim]{message}[/dim]")
+        # notes carry the user's text (file names, server errors): literal, not markup
+        self.console.print(f"[dim]{escape(message)}[/dim]", highlight=False)

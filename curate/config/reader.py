@@ -1,5 +1,6 @@
 """YAML config files (pipeline, train, eval): read one mapping, and explain a validation error
-by the file, the line of the offending node and the dotted field."""
+by the file, the line of the offending node and the dotted field. A key given twice in one
+mapping is an error (PyYAML would keep the last one silently)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,28 @@ from curate.errors import CurateError
 
 # Given pydantic's first error, a better (message, field) for it, or None to keep the default.
 Rewrite = Callable[[ErrorDetails], tuple[str, str] | None]
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key written twice in one mapping, naming both lines."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        first_line: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            # keys merged in with `<<:` may be overridden on purpose; only written keys count
+            if key_node.tag == _MERGE_TAG or not isinstance(key_node, yaml.ScalarNode):
+                continue
+            key = self.construct_object(key_node)
+            line = key_node.start_mark.line + 1
+            if key in first_line:
+                raise yaml.constructor.ConstructorError(
+                    problem=f"key '{key}' is given twice, on lines {first_line[key]} and {line}; "
+                    "YAML would keep only the second: merge them or remove one",
+                    problem_mark=key_node.start_mark,
+                )
+            first_line[key] = line
+        return super().construct_mapping(node, deep=deep)
 
 
 def read_mapping(
@@ -25,7 +48,7 @@ def read_mapping(
         raise error(f"{kind} not found", file=path)
     text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader: no arbitrary objects
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise error(

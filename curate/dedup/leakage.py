@@ -1,12 +1,14 @@
-"""The leakage proof: no example, no text equal once normalised, and no near-duplicate sits
-in two splits.
+"""The leakage proof: no example, no text equal once normalised, no prompt asked twice, and no
+near-duplicate sits in two splits.
 
-The exact part (``find_leaks``, ``assert_no_leakage``) compares ids, normalised text and group
-values. The semantic part exists because dedup links pairs through a bounded neighbour list
-(and, past ``exact_limit``, an approximate index), so a near-duplicate pair can escape its
-cluster. Split therefore runs ``pull_leaks_into_train``: an exact search of every held-out
-example against train, which moves each leaking example's group into train until none is
-left, and so proves the result.
+The exact part (``find_leaks``, ``assert_no_leakage``) compares ids, normalised text, the
+normalised prompt (the conversation without its final answer) and group values, on the text
+as it is at that point: export runs it again on the final text, after every rewrite. The
+semantic part exists because dedup links pairs through a bounded neighbour list (and, past
+``exact_limit``, an approximate index), so a near-duplicate pair can escape its cluster.
+Split therefore runs ``pull_leaks_into_train``: an exact search of every held-out example
+against train, which moves each leaking example's group into train until none is left, and
+so proves the result.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import polars as pl
 
 from curate.dedup.embedding import NearDuplicateSpec
 from curate.errors import LeakageError
-from curate.record import normalized_text_expr
+from curate.record import normalized_prompt_expr, normalized_text_expr
 
 
 def find_leaks(
@@ -28,8 +30,11 @@ def find_leaks(
 
     ``text_key`` names a column already holding the normalised text, to avoid recomputing it.
     """
-    keyed = frame.with_columns(_key=pl.col(text_key) if text_key else normalized_text_expr())
-    kinds = [("id", "id"), ("_key", "normalised text")]
+    keyed = frame.with_columns(
+        _key=pl.col(text_key) if text_key else normalized_text_expr(),
+        _prompt=normalized_prompt_expr(),
+    )
+    kinds = [("id", "id"), ("_key", "normalised text"), ("_prompt", "prompt")]
     if group and group in frame.columns:
         kinds.append((group, f"group '{group}'"))
     problems: list[str] = []

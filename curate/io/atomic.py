@@ -1,7 +1,12 @@
-"""Atomic writes: a temp file or folder beside the target, then a rename."""
+"""Atomic writes: a temp file or folder beside the target, then a rename.
+
+A full disk while writing is raised as ``OSError(ENOSPC)`` naming the target, whichever writer
+hit it, so that the CLI can say so in one line; the target is left as it was.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -10,6 +15,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
+
+from curate.errors import CurateError
+
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
 @contextmanager
@@ -20,9 +29,10 @@ def atomic_path(target: Path) -> Iterator[Path]:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        yield tmp
-        _fsync(tmp)
-        os.replace(tmp, target)
+        with _full_disk_named(target):
+            yield tmp
+            _fsync(tmp)
+            os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -33,7 +43,8 @@ def atomic_dir(target: Path) -> Iterator[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
-        yield tmp
+        with _full_disk_named(target):
+            yield tmp
         if target.exists():
             # A rename cannot replace a non-empty folder: move the old one aside first.
             old = target.with_name(f".{target.name}.old")
@@ -45,6 +56,45 @@ def atomic_dir(target: Path) -> Iterator[Path]:
             os.replace(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
+def _full_disk_named(target: Path) -> Iterator[None]:
+    """Re-raise a full disk as ``OSError(ENOSPC)`` naming ``target``: a write() error names no
+    file, and polars reports it as a ComputeError that only carries the OS message."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in _DISK_FULL or exc.filename is not None:
+            raise
+        raise OSError(exc.errno, exc.strerror, str(target)) from exc
+    except Exception as exc:
+        code = next((c for c in _DISK_FULL if f"(os error {c})" in str(exc)), None)
+        if code is None:
+            raise
+        raise OSError(code, os.strerror(code), str(target)) from exc
+
+
+def require_writable_folder(folder: Path, what: str) -> None:
+    """Create ``folder`` if needed and check that a file can be written in it, so that a
+    folder that is a file, or read-only, is one clear error before any work starts."""
+    hint = f"point the {what} at a folder you can write to"
+    if folder.exists() and not folder.is_dir():
+        raise CurateError(f"the {what} is a file, not a folder", file=folder, hint=hint)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # names the parent that could not be made
+        raise CurateError(
+            f"cannot create the {what}: {exc.strerror}", file=exc.filename or folder, hint=hint
+        ) from None
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".write-check.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise CurateError(
+            f"cannot write in the {what}: {exc.strerror}", file=folder, hint=hint
+        ) from None
+    os.close(handle)
+    os.unlink(probe)
 
 
 def write_text(target: Path, text: str) -> None:

@@ -14,7 +14,16 @@ import polars as pl
 
 from curate.errors import InputError
 from curate.formats.convert import Format, RowError, detect_format, to_canonical
-from curate.io.containers import UNIT, Container, RawRow, detect_container, iter_rows
+from curate.io.containers import (
+    BOM,
+    MAX_DEPTH,
+    UNIT,
+    Container,
+    RawRow,
+    detect_container,
+    iter_rows,
+    passthrough_problem,
+)
 from curate.reasons import Reason
 from curate.record import EXAMPLE_SCHEMA, MESSAGES_DTYPE, content_id
 
@@ -23,6 +32,20 @@ INGEST_REASONS = (
     Reason("parse.not_an_object", "The row is valid JSON but not an object."),
     Reason("parse.unknown_format", "The row matches none of chat, Alpaca, ShareGPT or preference."),
     Reason("parse.bad_field", "A field the format needs has the wrong type or shape."),
+    Reason(
+        "parse.too_deep",
+        f"The row nests lists and objects more than {MAX_DEPTH} levels deep, "
+        "deeper than curate stores.",
+    ),
+    Reason(
+        "parse.non_finite_number",
+        "The row holds NaN, Infinity or a number too large for a float: not valid JSON.",
+    ),
+    Reason(
+        "parse.integer_too_large",
+        "The row holds an integer beyond the 64-bit range, which JSON tools round; "
+        "write it as a string.",
+    ),
 )
 REJECTION_COLUMNS = {"reason": pl.String(), "detail": pl.String(), "related_id": pl.String()}
 _SORTED = orjson.OPT_SORT_KEYS
@@ -68,10 +91,39 @@ def ingest(
     strict: bool = False,
     progress: Callable[[int], None] = lambda n: None,
     chunk_size: int = 20_000,
+    require_rows: bool = False,
 ) -> tuple[pl.DataFrame, pl.DataFrame, list[InputSummary]]:
-    """Read ``sources`` in order into ``(examples, rejections, summaries)``."""
+    """Read ``sources`` in order into ``(examples, rejections, summaries)``; with
+    ``require_rows``, inputs that hold no row at all are an error naming them."""
     with _collector_paused():
-        return _ingest(sources, strict, progress, chunk_size)
+        result = _ingest(sources, strict, progress, chunk_size)
+    if require_rows:
+        check_some_rows(sources, result[2])
+    return result
+
+
+def check_some_rows(sources: list[InputSource], summaries: list[InputSummary]) -> None:
+    """Raise InputError when no input holds a single row (empty, or only blank lines)."""
+    if any(summary.rows for summary in summaries):
+        return
+    hint = "check the paths under inputs: (or --input); an empty file has nothing to curate"
+    if len(sources) == 1:
+        why = empty_input_description(sources[0].path)
+        raise InputError(f"the input holds no rows: {why}", file=sources[0].label, hint=hint)
+    described = "; ".join(f"{s.label}: {empty_input_description(s.path)}" for s in sources)
+    raise InputError(f"no input holds any rows ({described})", hint=hint)
+
+
+def empty_input_description(path: Path) -> str:
+    """Why an input with no rows has none, in a few words."""
+    if path.is_dir():
+        return "the dataset has no rows"
+    size = path.stat().st_size
+    if size == 0:
+        return "the file is empty (0 bytes)"
+    if size <= 1 << 20 and not path.read_bytes().removeprefix(BOM).strip():
+        return "the file holds only blank lines"
+    return "the file holds no rows"
 
 
 @contextmanager
@@ -165,7 +217,7 @@ class _FrameBuilder:
         self.recognised = False
         where = f"{label} {unit} {raw.pos}"
         if raw.error is not None:
-            return self._reject(row, raw, label, where, "parse.invalid_json", raw.error)
+            return self._reject(row, raw, label, where, raw.reason, raw.error)
         if not isinstance(raw.data, dict):
             kind = type(raw.data).__name__
             return self._reject(row, raw, label, where, "parse.not_an_object", f"got a {kind}")
@@ -185,6 +237,8 @@ class _FrameBuilder:
             example = to_canonical(raw.data, detected)
         except RowError as exc:
             return self._reject(row, raw, label, where, "parse.bad_field", str(exc))
+        if example.meta and (problem := passthrough_problem(example.meta, raw.line)):
+            return self._reject(row, raw, label, where, problem.reason, problem.message)
         messages = orjson.dumps(example.messages, option=_SORTED)
         if example.chosen is None:
             self.ids.append(hashlib.sha256(messages).hexdigest()[:16])
@@ -207,9 +261,7 @@ class _FrameBuilder:
     def _reject(
         self, row: int, raw: RawRow, label: str, where: str, reason: str, message: str
     ) -> str:
-        raw_text = raw.raw
-        if raw_text is None:
-            raw_text = orjson.dumps(raw.data, default=str).decode()
+        raw_text = _raw_text(raw)
         detail = f"{where}: {message}"
         self.last_message = message
         self._rejected.append(
@@ -264,6 +316,18 @@ class _FrameBuilder:
             "raw": pl.String(),
         }
         return pl.DataFrame(self._rejected, schema=schema)
+
+
+def _raw_text(raw: RawRow) -> str:
+    """A rejected row's text: as written when there is a line, else written back as JSON."""
+    if raw.raw is not None:
+        return raw.raw
+    if raw.line is not None:
+        return raw.line.decode("utf-8", errors="replace").rstrip("\r\n")
+    try:
+        return orjson.dumps(raw.data, default=str).decode()
+    except orjson.JSONEncodeError:  # nested deeper than orjson writes
+        return f"({type(raw.data).__name__} not shown: nested more than {MAX_DEPTH} levels deep)"
 
 
 def _decode_messages(values: list[str | None]) -> pl.Series:

@@ -10,19 +10,7 @@ import polars as pl
 from curate.io.containers import detect_container
 from curate.io.ingest import InputSource, ingest
 from curate.record import conversation_expr, role_text_expr
-
-# Phrases of answers that decline or do not know; matched case-insensitively.
-REFUSAL_PATTERN = "(?i)" + "|".join(
-    [
-        r"\bI (?:do not|don['’]t|dont) know\b",
-        r"\bI(?:['’]m| am) not (?:sure|able to|allowed to)\b",
-        r"\bI (?:can(?:no|['’])t|cannot|am unable to|['’]m unable to) "
-        r"(?:help|assist|answer|provide|share|give|do that|comply|access|discuss)",
-        r"\bI(?:['’]m| am) sorry,? but I (?:can|cannot|won)",
-        r"\bas an AI\b",
-        r"\bI (?:won['’]t|will not) be able to\b",
-    ]
-)
+from curate.text.answer_checks import REFUSAL_PATTERN
 
 
 @dataclass

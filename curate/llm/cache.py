@@ -6,6 +6,7 @@ import hashlib
 from typing import Any
 
 import orjson
+from pydantic import BaseModel
 
 from curate.llm.provider import Provider, Request
 from curate.workspace import WorkspaceDB
@@ -28,8 +29,8 @@ def cache_key(provider: Provider, request: Request) -> str:
 
 class CallCache:
     """Validated answers by cache key, stored in workspace.db's ``llm_calls``. Only answers
-    that passed the schema are stored, so a malformed answer or a failed call is asked again
-    on the next run."""
+    that passed the schema are stored (``put`` takes the validated model, never raw data or
+    an error), so a malformed answer or a failed call is asked again on the next run."""
 
     def __init__(self, db: WorkspaceDB) -> None:
         self.calls = db.llm_calls
@@ -38,11 +39,17 @@ class CallCache:
         return self.calls.answers(keys)
 
     def put(
-        self, key: str, provider: Provider, answer: Any, tokens: tuple[int, int], cost: float
+        self, key: str, provider: Provider, answer: BaseModel, tokens: tuple[int, int], cost: float
     ) -> None:
-        model = provider.config.model
+        if not isinstance(answer, BaseModel):  # a bug in the caller, not a user mistake
+            raise TypeError(f"only validated answers are cached, not {type(answer).__name__}")
         self.calls.save(
-            key, provider=provider.name, model=model, answer=answer, tokens=tokens, cost=cost
+            key,
+            provider=provider.name,
+            model=provider.config.model,
+            answer=answer.model_dump(mode="json"),
+            tokens=tokens,
+            cost=cost,
         )
 
     # open Message Batches, so that a killed run collects its batch instead of paying again

@@ -14,7 +14,15 @@ from pydantic import BaseModel, ValidationError
 
 from curate.llm.cache import CallCache, cache_key
 from curate.llm.config import BATCH_DISCOUNT, Prices
-from curate.llm.provider import Answer, CallFailed, LLMError, Provider, Request, Usage
+from curate.llm.provider import (
+    Answer,
+    CallFailed,
+    LLMError,
+    MalformedReply,
+    Provider,
+    Request,
+    Usage,
+)
 
 T = TypeVar("T", bound=BaseModel)
 Status = Literal["answered", "failed", "not_asked"]
@@ -222,7 +230,7 @@ class _Asker(Generic[T]):
 
     def _store(self, key: str, value: T, usage: Usage) -> None:
         tokens = (usage.input_tokens, usage.output_tokens)
-        self.cache.put(key, self.provider, value.model_dump(mode="json"), tokens, self._cost(usage))
+        self.cache.put(key, self.provider, value, tokens, self._cost(usage))
 
     def _ask_one(self, key: str) -> tuple[Outcome[T], Usage]:
         """One request with up to ``validation_retries`` re-asks after a malformed answer."""
@@ -235,6 +243,12 @@ class _Asker(Generic[T]):
                 return Outcome("not_asked", error="budget reached"), spent
             try:
                 answer = self.provider.complete(request)
+            except MalformedReply as exc:
+                # what an unreadable reply billed is unknown: count the worst case, so that
+                # the budget is never overshot for want of a usage figure
+                self.budget.settle(reserved, reserved)
+                problem = str(exc)
+                continue
             except CallFailed as exc:
                 self.budget.settle(reserved, 0.0)
                 return self._halt(exc), spent
@@ -316,6 +330,12 @@ class _Asker(Generic[T]):
             if key not in wanted:
                 continue
             wanted.discard(key)
+            if isinstance(result, MalformedReply):
+                amount = self.reserved.pop(key, 0.0)
+                self.budget.settle(amount, amount)  # billed or not is unknown: the worst case
+                problems[key] = str(result)
+                retry.append(key)
+                continue
             if isinstance(result, CallFailed):
                 self.budget.settle(self.reserved.pop(key, 0.0), 0.0)
                 self._resolve(key, self._halt(result))
@@ -330,9 +350,8 @@ class _Asker(Generic[T]):
                 self._store(key, value, result.usage)
                 self._resolve(key, Outcome("answered", value))
         self.cache.close_batch(batch_id)
-        for key in wanted:
+        for key in wanted:  # its result line was lost or unreadable: ask again
             self.budget.settle(self.reserved.pop(key, 0.0), 0.0)
-            self._resolve(
-                key, self._halt(CallFailed("missing from the batch results", transient=True))
-            )
+            problems[key] = "missing from the batch results"
+            retry.append(key)
         return retry

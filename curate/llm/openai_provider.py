@@ -17,7 +17,16 @@ from tenacity import (
 )
 
 from curate.llm.config import LLMConfig
-from curate.llm.provider import PERMANENT_STATUSES, Answer, CallFailed, Request, Usage, scrub
+from curate.llm.provider import (
+    PERMANENT_STATUSES,
+    Answer,
+    CallFailed,
+    MalformedReply,
+    Request,
+    Usage,
+    preview,
+    scrub,
+)
 
 CHARS_PER_TOKEN = 4  # the usual approximation for English text; local servers bill nothing
 RETRY_STATUSES = {408, 409, 429, 500, 502, 503, 504, 529}
@@ -84,16 +93,7 @@ class OpenAICompatibleProvider:
         except _Retryable as exc:
             message = f"{exc} (after {self.config.max_retries} retries)"
             raise CallFailed(message, transient=True) from None
-        try:
-            choice = payload["choices"][0]["message"]
-            content = choice.get("content") or ""
-            usage = payload.get("usage") or {}
-        except (KeyError, IndexError, TypeError, AttributeError):
-            raise CallFailed("the answer has no choices[0].message", transient=True) from None
-        spent = Usage(
-            input_tokens=int(usage.get("prompt_tokens") or 0),
-            output_tokens=int(usage.get("completion_tokens") or 0),
-        )
+        content, spent = _completion(payload)
         try:
             return Answer(orjson.loads(content), spent)
         except orjson.JSONDecodeError:
@@ -103,25 +103,57 @@ class OpenAICompatibleProvider:
         """An approximation: characters / 4 (OpenAI-compatible servers have no count endpoint)."""
         return math.ceil(request.chars() / CHARS_PER_TOKEN)
 
-    def _post_once(self, body: dict[str, Any]) -> dict[str, Any]:
+    def _post_once(self, body: dict[str, Any]) -> Any:
         url = f"{self.base_url}/chat/completions"
         try:
-            response = self._http.post(url, json=body)
+            # streamed, so that a connection lost before the status (the service's fault,
+            # retried) is told apart from a reply cut off mid-body (a malformed reply)
+            with self._http.stream("POST", url, json=body) as response:
+                if response.status_code in RETRY_STATUSES:
+                    raise _Retryable(
+                        f"HTTP {response.status_code} from {url}", _retry_after(response)
+                    )
+                content = _read_body(response, url)
         except httpx.TimeoutException:
             raise _Retryable(f"timed out after {self.config.timeout_s} s at {url}") from None
         except httpx.TransportError as exc:
             raise _Retryable(f"cannot reach {url}: {type(exc).__name__}") from None
-        if response.status_code in RETRY_STATUSES:
-            raise _Retryable(f"HTTP {response.status_code} from {url}", _retry_after(response))
         if response.status_code >= 400:
-            text = response.text[:300]
+            text = content.decode("utf-8", "replace")[:300]
             transient = response.status_code not in PERMANENT_STATUSES  # e.g. 401, 404
             message = scrub(f"HTTP {response.status_code} from {url}: {text}")
             raise CallFailed(message, transient=transient)
         try:
-            return orjson.loads(response.content)
+            return orjson.loads(content)
         except orjson.JSONDecodeError:
-            raise CallFailed(f"the server at {url} did not answer JSON", transient=True) from None
+            raise MalformedReply(f"the reply from {url} is not JSON: {preview(content)}") from None
+
+
+def _read_body(response: httpx.Response, url: str) -> bytes:
+    try:
+        return response.read()
+    except httpx.TransportError as exc:
+        raise MalformedReply(f"the reply from {url} was cut off mid-way: {exc}") from None
+
+
+def _completion(payload: Any) -> tuple[str, Usage]:
+    """The message content and usage of a chat completion, or ``MalformedReply``."""
+    if isinstance(payload, dict) and payload.get("error") is not None:
+        error = payload["error"]
+        text = error.get("message", error) if isinstance(error, dict) else error
+        raise MalformedReply(f"the reply is an error object with status 200: {text}")
+    try:
+        content = payload["choices"][0]["message"].get("content") or ""
+        usage = payload.get("usage") or {}
+        spent = Usage(
+            input_tokens=int(usage.get("prompt_tokens") or 0),
+            output_tokens=int(usage.get("completion_tokens") or 0),
+        )
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError):
+        raise MalformedReply("not a chat completion: it has no choices[0].message") from None
+    if not isinstance(content, str):
+        raise MalformedReply("not a chat completion: choices[0].message.content is not text")
+    return content, spent
 
 
 def _retry_after(response: httpx.Response) -> float | None:

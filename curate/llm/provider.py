@@ -34,6 +34,25 @@ class CallFailed(Exception):
         self.transient = transient
 
 
+class MalformedReply(CallFailed):
+    """A reply came back but holds no usable answer: cut off mid-way, not JSON, not the API's
+    reply object, or an error object sent with status 200. Like an answer that fails the
+    schema, it is asked again (``validation_retries``), then recorded against the example;
+    such an error is never cached, so the next run asks again."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(scrub(message)[:500], transient=False)
+
+
+def preview(body: bytes | str, limit: int = 80) -> str:
+    """The start of a reply body on one line, for an error message (``<empty>`` if none)."""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    text = " ".join(text.split())
+    if not text:
+        return "<empty>"
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
 @dataclass(frozen=True)
 class Request:
     """A structured request: answer ``user`` under ``system`` with JSON matching ``schema``."""

@@ -39,6 +39,7 @@ class Hit:
     end: int
     score: float
     source: str  # "model" or "pattern"
+    rule: str = ""  # curate's rule name, for curate's own recognizers
 
 
 @lru_cache(maxsize=4)
@@ -170,6 +171,14 @@ def _analyze_chunks(
 
 
 def _hit(result: Any) -> Hit:
-    name = (result.recognition_metadata or {}).get("recognizer_name", "")
+    metadata = result.recognition_metadata or {}
+    name = metadata.get("recognizer_name", "")
     source = "model" if name in MODEL_RECOGNIZERS else "pattern"
-    return Hit(result.entity_type, result.start, result.end, float(result.score), source)
+    return Hit(
+        result.entity_type,
+        result.start,
+        result.end,
+        float(result.score),
+        source,
+        str(metadata.get("rule", "")),
+    )

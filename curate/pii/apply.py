@@ -37,6 +37,8 @@ FINDING_DTYPE = pl.Struct(
 )
 PII_COLUMNS = ("pii", "pii_types", "pii_count", "pii_review")
 EXAMPLES_PER_TYPE = 3
+TOP_SPANS = 20
+SHOWN_FROM = 3  # examples a model-found span must be changed in to be named in the report
 
 
 def apply_findings(
@@ -70,7 +72,8 @@ def apply_findings(
     )
     reason = pl.when(pl.col("_drop").is_not_null()).then(pl.lit("pii.dropped"))
     kept, rejected = partition(frame, reason, pl.col("_drop"))
-    return kept.drop("_drop"), rejected.drop("_drop"), _metrics(scan, rejected.height)
+    metrics = _metrics(scan, rejected.height) | change_metrics(scan, config)
+    return kept.drop("_drop"), rejected.drop("_drop"), metrics
 
 
 def _uses(config: PiiSettings, action: str) -> bool:
@@ -161,6 +164,66 @@ def _metrics(scan: BatchScan, dropped: int) -> dict[str, float | int | str]:
     metrics |= {f"action.{k}": v for k, v in sorted(by_action.items())}
     metrics["examples"] = orjson.dumps(examples, option=orjson.OPT_SORT_KEYS).decode()
     return metrics
+
+
+def change_metrics(scan: BatchScan, config: PiiSettings) -> dict[str, float | int | str]:
+    """What the rewrite did to the set, per type: the share of examples changed and the span
+    texts changed in the most examples, plus the precision rules applied and a warning for
+    each type that changed more than ``warn_share`` of the examples.
+
+    The report must not become a list of the set's personal data: a span of a pattern type
+    (email, phone, card, key) is shown by its shape only ("d ddd-d ddd" tells a price range
+    from a phone number), and a model-found span only once it is in ``SHOWN_FROM`` examples
+    (a span that common is a word or a product far more often than one person)."""
+    changed: Counter[str] = Counter()
+    spans: dict[str, Counter[str]] = {}
+    for example in scan.examples:
+        seen: dict[str, set[str]] = {}
+        for f in example.findings:
+            if f.action != "flag":
+                text = " ".join(_span_text(example, f).split())
+                seen.setdefault(f.entity, set()).add(text if f.source == "model" else shape(text))
+        for entity, texts in seen.items():
+            changed[entity] += 1
+            spans.setdefault(entity, Counter()).update(texts)
+    total = len(scan.examples) or 1
+    shares = {entity: round(n / total, 4) for entity, n in sorted(changed.items())}
+    top = {
+        entity: [
+            [text, n]
+            for text, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_SPANS]
+            if n >= SHOWN_FROM
+        ]
+        for entity, counter in sorted(spans.items())
+    }
+    warnings = [
+        f"{entity} changed {share:.0%} of examples (over warn_share {config.warn_share:.0%}): "
+        "check the most frequent spans, and the allow_list, person_policy or actions"
+        for entity, share in shares.items()
+        if share > config.warn_share
+    ]
+    out: dict[str, float | int | str] = {
+        "examples_changed": sum(
+            1 for e in scan.examples if any(f.action != "flag" for f in e.findings)
+        ),
+        "changed_share_by_type": orjson.dumps(shares).decode(),
+        "top_changed_spans": orjson.dumps({k: v for k, v in top.items() if v}).decode(),
+        "other_language_turns": orjson.dumps(dict(scan.other_languages.most_common())).decode(),
+        "precision_rules": orjson.dumps(dict(sorted((+scan.adjustments).items()))).decode(),
+        "recurring_flagged_spans": orjson.dumps(
+            [[entity, text, n] for (entity, text), n in scan.recurring.items()][:TOP_SPANS]
+        ).decode(),
+    }
+    if warnings:
+        out["warnings"] = " | ".join(warnings)
+    return out
+
+
+def shape(text: str) -> str:
+    """A value's shape: digits as d, letters as a or A, the rest as written."""
+    return "".join(
+        "d" if c.isdigit() else ("A" if c.isupper() else "a") if c.isalpha() else c for c in text
+    )
 
 
 def _masked_context(example: ExampleScan, finding: Finding, width: int = 50) -> str:

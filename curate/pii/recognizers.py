@@ -1,7 +1,9 @@
 """Recognizers curate adds to Presidio's: what support and chat logs leak.
 
 Each is a regex whose named group ``value`` is the span reported, so a keyword that gives
-the context ("password:", "SSN", "call me at") is required but never redacted itself.
+the context ("password:", "SSN", "call me at") is required but never redacted itself. No rule
+but the PEM key's matches across a line break: a number ending one line and a name starting
+the next are not an address.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "API_KEY",
         "bearer",
-        r"\bbearer\s+(?P<value>[A-Za-z0-9._~+/-]{16,}=*)",
+        r"\bbearer[ \t]+(?P<value>[A-Za-z0-9._~+/-]{16,}=*)",
         0.9,
         re.IGNORECASE,
     ),
@@ -72,7 +74,7 @@ RULES: tuple[Rule, ...] = (
         "API_KEY",
         "key_phrase",
         r"\b(?:api[_ -]?key|access[_ -]?token|auth[_ -]?token|secret[_ -]?key|client[_ -]?secret)"
-        r"\s*(?:is|[:=])\s*[\"']?(?P<value>[A-Za-z0-9_\-./+=]{16,})",
+        r"[ \t]*(?:is|[:=])[ \t]*[\"']?(?P<value>[A-Za-z0-9_\-./+=]{16,})",
         0.85,
         re.IGNORECASE,
     ),
@@ -86,7 +88,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "PASSWORD",
         "password_phrase",
-        r"\b(?:password|passwd|pwd|passcode|passphrase)\b\s*(?:is|was|[:=])\s*[\"']?"
+        r"\b(?:password|passwd|pwd|passcode|passphrase)\b[ \t]*(?:is|was|[:=])[ \t]*[\"']?"
         rf"(?!(?:{NOT_A_PASSWORD})\b)(?P<value>[^\s\"']{{3,64}}?)[\"']?(?=[.,;!?)]*(?:\s|$))",
         0.9,
         re.IGNORECASE,
@@ -95,9 +97,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "STREET_ADDRESS",
         "us_street",
-        rf"\b\d{{1,6}}\s+(?:[A-Z][A-Za-z'.-]*\s+){{1,4}}(?:{STREET_SUFFIX})\b\.?"
-        r"(?:,?\s+(?:Apt|Apartment|Unit|Suite|Ste|#)\.?\s*[A-Za-z0-9-]+)?"
-        r"(?:,\s*[A-Z][A-Za-z.'-]*(?:\s[A-Z][A-Za-z.'-]*){0,3},\s*[A-Z]{2}(?:\s+\d{5}(?:-\d{4})?)?)?",
+        rf"\b\d{{1,6}}[ \t]+(?:[A-Z][A-Za-z'.-]*[ \t]+){{1,4}}(?:{STREET_SUFFIX})\b\.?"
+        r"(?:,?[ \t]+(?:Apt|Apartment|Unit|Suite|Ste|#)\.?[ \t]*[A-Za-z0-9-]+)?"
+        r"(?:,[ \t]*[A-Z][A-Za-z.'-]*(?:[ \t][A-Z][A-Za-z.'-]*){0,3},[ \t]*[A-Z]{2}"
+        r"(?:[ \t]+\d{5}(?:-\d{4})?)?)?",
         0.9,
     ),
     # Presidio's SSN recognizer refuses well-known sample numbers; a labelled one still leaks.
@@ -114,7 +117,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "PHONE_NUMBER",
         "nanp",
-        r"(?<![\w.+-])(?:\+?1[ .-]?)?(?:\(\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4}(?![\w-])",
+        r"(?<![\w.+-])(?:\+?1[ .-]?)?(?:\(\d{3}\)[ \t]?|\d{3}[ .-])\d{3}[ .-]\d{4}(?![\w-])",
         0.6,
     ),
     # Any layout of 7 to 15 digits right after a phone keyword ("Phone: 961 52 200").
@@ -122,7 +125,7 @@ RULES: tuple[Rule, ...] = (
         "PHONE_NUMBER",
         "phone_phrase",
         r"\b(?:phone|tel|telephone|mobile|cell|fax|whatsapp|call(?: me)?(?: at| on)?|"
-        r"text(?: me)?(?: at| on)?|reach me at|answering at|number is)\b[ \t]*:?[ \t\n]*"
+        r"text(?: me)?(?: at| on)?|reach me at|answering at|number is)\b[ \t]*:?[ \t]*"
         r"(?P<value>\+?\(?\d(?:[ ().-]{0,2}\d){6,14})(?![\w-])",
         0.6,
         re.IGNORECASE,

@@ -1,12 +1,15 @@
 """Find the PII of a batch: distinct turn texts analysed once, then per-example findings.
 
-Thresholds, the allow-list and the standing human decisions turn raw analyzer hits into
-findings; overlapping spans are resolved (human, then score, then length).
+Each turn's language decides whether the NER model reads it. Thresholds, the precision rules
+(``precision.py``, ``person_check.py``), the allow-list and the standing human decisions turn
+raw analyzer hits into findings; overlapping spans are resolved (human, then score, then
+length); last, the rules that need the whole set (public names, recurring spans) apply.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -22,6 +25,9 @@ from curate.pii.analyzer import (
     supported_entities,
 )
 from curate.pii.anonymize import Finding, allowed_spans, is_allowed, resolve_overlaps
+from curate.pii.person_check import adjacent_name_end, confirmed_person, name_prefix_end
+from curate.pii.precision import DatasetRules, line_pieces, plausible_phone, whole_words
+from curate.text.language import turn_languages
 
 if TYPE_CHECKING:
     from curate.pii.settings import PiiSettings
@@ -49,6 +55,9 @@ class BatchScan:
     examples: list[ExampleScan]
     texts: int
     ner_texts: int
+    other_languages: Counter[str] = field(default_factory=Counter)  # turns NER did not read
+    adjustments: Counter[str] = field(default_factory=Counter)  # precision rules applied
+    recurring: dict[tuple[str, str], int] = field(default_factory=dict)  # flagged, not rewritten
 
 
 def scan_batch(
@@ -74,16 +83,31 @@ def scan_batch(
     patterns_only = tuple(e for e in wanted if e not in by_model)
     needs_ner = len(patterns_only) < len(wanted)
     examples = [_read_example(row, config) for row in batch.iter_rows(named=True)]
+    languages: dict[str, str] = {}
+    if needs_ner and config.detect_language and config.other_languages == "patterns":
+        languages = turn_languages(
+            ([content for _, content in e.turns.values()] for e in examples), config.language
+        )
+    other: Counter[str] = Counter()
     ner_texts: dict[str, None] = {}
     plain_texts: dict[str, None] = {}
     for example in examples:
         for role, content in example.turns.values():
-            if needs_ner and role in config.ner_roles:
+            language = languages.get(content, config.language)
+            other[language] += language != config.language
+            if needs_ner and role in config.ner_roles and language == config.language:
                 ner_texts[content] = None
             else:
                 plain_texts[content] = None
+    other = +other
     plain_texts = {t: None for t in plain_texts if t not in ner_texts}
     log(f"pii: {len(ner_texts)} distinct texts with NER, {len(plain_texts)} with patterns only")
+    if other:
+        shown = ", ".join(f"{n} in {lang}" for lang, n in other.most_common())
+        log(
+            f"pii: turns not in {config.language!r} ({shown}): the {config.language} NER model "
+            "does not read them, pattern recognizers only"
+        )
     report = _RowProgress(progress, batch.height, len(ner_texts) + len(plain_texts))
     hits = {}
     for texts, entities, use_ner in (
@@ -99,9 +123,12 @@ def scan_batch(
             progress=report,
         )
         hits.update(zip(texts, found, strict=True))
+    scan = BatchScan(examples, len(ner_texts) + len(plain_texts), len(ner_texts), other)
     for example in examples:
-        _resolve(example, hits, config, decisions.get(example.id, []))
-    return BatchScan(examples, len(ner_texts) + len(plain_texts), len(ner_texts))
+        found = _findings(example, hits, config, languages, scan.adjustments)
+        _resolve(example, found, config, decisions.get(example.id, []))
+    _apply_dataset_rules(scan, config)
+    return scan
 
 
 def _read_example(row: dict, config: PiiSettings) -> ExampleScan:
@@ -114,17 +141,42 @@ def _read_example(row: dict, config: PiiSettings) -> ExampleScan:
     return ExampleScan(row["id"], row["source"], turns)
 
 
-def _resolve(
-    example: ExampleScan, hits: dict, config: PiiSettings, decisions: list[SpanDecision]
-) -> None:
-    not_pii = [d.text for d in decisions if d.verdict == "not_pii"]
+def _findings(
+    example: ExampleScan,
+    hits: dict,
+    config: PiiSettings,
+    languages: dict[str, str],
+    adjustments: Counter[str],
+) -> list[Finding]:
+    """The example's analyzer hits over their thresholds, through the precision rules."""
     found = []
     for (name, turn), (role, text) in example.turns.items():
-        for hit in hits.get(text, []):
-            if hit.score >= config.threshold_for(hit.entity) and _plausible(
-                hit.entity, text[hit.start : hit.end]
-            ):
-                action = config.action_for(hit.entity)
+        language = languages.get(text, config.language)
+        for raw in hits.get(text, []):
+            if raw.score < config.threshold_for(raw.entity):
+                continue
+            pieces = list(line_pieces(raw, text))
+            adjustments["split_at_line_break"] += len(pieces) != 1 or pieces[0] != raw
+            for piece in pieces:
+                hit = whole_words(piece, text)
+                adjustments["grown_to_whole_word"] += hit != piece
+                value = text[hit.start : hit.end]
+                if hit.entity == "PHONE_NUMBER" and not plausible_phone(hit, value):
+                    adjustments["not_a_phone_number"] += 1
+                    continue
+                if hit.entity == "PERSON" and hit.source == "model":
+                    cut = name_prefix_end(text, hit.start, hit.end)
+                    adjustments["person_cut_before_digits"] += cut != hit.end
+                    hit = replace(hit, end=max(cut, hit.start + 1))
+                    value = text[hit.start : hit.end]
+                    if config.confirm_names and not confirmed_person(
+                        value, text[: hit.start], language
+                    ):
+                        adjustments["person_not_confirmed"] += 1
+                        continue
+                    end = adjacent_name_end(text, hit.end)
+                    adjustments["person_grown_to_full_name"] += end != hit.end
+                    hit = replace(hit, end=end)
                 found.append(
                     Finding(
                         name,
@@ -135,19 +187,29 @@ def _resolve(
                         hit.end,
                         round(hit.score, 3),
                         hit.source,
-                        action,
+                        config.action_for(hit.entity),
                     )
                 )
+    return found
+
+
+def _resolve(
+    example: ExampleScan, found: list[Finding], config: PiiSettings, decisions: list[SpanDecision]
+) -> None:
+    not_pii = [d.text for d in decisions if d.verdict == "not_pii"]
     findings = []
     direct = set(found)
     for f in found + _echoes(example, found):
         text = example.turns[(f.field, f.turn)][1]
+        is_direct = f in direct
+        if not is_direct and f.entity == "PERSON" and f.source == "model":
+            f = replace(f, end=adjacent_name_end(text, f.end))  # an echo may be cut short too
         if is_allowed(f.start, f.end, allowed_spans(text, config.allow_list)):
             continue
         if is_allowed(f.start, f.end, allowed_spans(text, not_pii)) or _same_text(
             text[f.start : f.end], not_pii
         ):
-            example.human += f in direct  # echoes of a removed span are not counted again
+            example.human += is_direct  # echoes of a removed span are not counted again
             continue
         findings.append(f)
     for decision in (d for d in decisions if d.verdict == "pii"):
@@ -183,9 +245,32 @@ def _echoes(example: ExampleScan, findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _plausible(entity: str, value: str) -> bool:
-    """Presidio's phone recognizer also matches "16/40" and six-digit order numbers."""
-    return entity != "PHONE_NUMBER" or sum(c.isdigit() for c in value) >= 7
+def _apply_dataset_rules(scan: BatchScan, config: PiiSettings) -> None:
+    """Public names left as written (``private_only``); spans recurring across the set
+    flagged for review instead of rewritten."""
+    rules = DatasetRules(config.person_policy, config.recurring_share, config.recurring_min)
+    for example in scan.examples:
+        public = rules.public_people(example.findings)
+        if public:
+            scan.adjustments["person_kept_public"] += len(public)
+            example.findings = [f for f in example.findings if f not in public]
+    spans: Counter[tuple[str, str]] = Counter()
+    for example in scan.examples:
+        spans.update(
+            {(f.entity, _span_key(example, f)) for f in example.findings if f.source == "model"}
+        )
+    recurring = rules.recurring(spans, len(scan.examples))
+    scan.recurring = {key: spans[key] for key in sorted(recurring)}
+    for example in scan.examples:
+        for i, f in enumerate(example.findings):
+            key = (f.entity, _span_key(example, f))
+            if f.source == "model" and f.action != "flag" and key in recurring:
+                example.findings[i] = replace(f, action="flag")
+                scan.adjustments["recurring_flagged"] += 1
+
+
+def _span_key(example: ExampleScan, finding: Finding) -> str:
+    return example.turns[(finding.field, finding.turn)][1][finding.start : finding.end].casefold()
 
 
 def _same_text(span: str, texts: list[str]) -> bool:

@@ -54,6 +54,34 @@ class PiiSettings(BaseModel):
         default_factory=lambda: ["system", "user", "assistant"],
         description="turns the spaCy model reads; other turns get pattern recognizers only",
     )
+    detect_language: bool = Field(
+        True, description="detect each turn's language; the NER model reads only its own"
+    )
+    other_languages: Literal["patterns", "model"] = Field(
+        "patterns",
+        description="turns in another language: pattern recognizers only, or the model anyway",
+    )
+    confirm_names: bool = Field(
+        True,
+        description="confirm one-word or lower-case PERSON hits (name lists, word frequency, "
+        "cues like 'my name is') before acting on them",
+    )
+    person_policy: Literal["all", "private_only"] = Field(
+        "all",
+        description="private_only: a name is acted on only in an example that also holds "
+        "contact data, an account or an identifier (public figures in knowledge Q&A stay)",
+    )
+    recurring_share: float = Field(
+        0.01,
+        ge=0,
+        le=1,
+        description="a model-found span in more than this share of examples is flagged, "
+        "not rewritten (a domain word, a product, the assistant's name)",
+    )
+    recurring_min: int = Field(10, ge=2, description="and in at least this many examples")
+    warn_share: float = Field(
+        0.2, ge=0, le=1, description="warn when one type changes more than this share of examples"
+    )
     consistent: Literal["example", "dataset"] = Field(
         "example", description="pseudonym consistency: within each example, or the whole run"
     )

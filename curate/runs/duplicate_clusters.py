@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 import polars as pl
 
 from curate.runs.layout import RunLayout
@@ -72,6 +73,14 @@ def group_clusters(members: pl.DataFrame) -> list[Cluster]:
 def semantic_stage_folder(run_dir: Path) -> Path:
     """The run's finished semantic_dedup stage folder (its last when dedup repeats)."""
     return RunLayout(run_dir).require_stage("semantic_dedup").path
+
+
+def protected_pairs(run_dir: Path) -> tuple[int, list[str]]:
+    """How many near-duplicate pairs semantic_dedup kept apart because their numbers or names
+    differ, and the few it names ("a ~ b (cosine 0.97): numbers differ, 2013 vs 2010")."""
+    metrics = RunLayout(run_dir).require_stage("semantic_dedup").entry().metrics
+    shown = orjson.loads(str(metrics.get("protected_examples", "[]")))
+    return int(metrics.get("protected_pairs", 0)), [str(line) for line in shown]
 
 
 def cluster_members(run_dir: Path) -> pl.DataFrame:

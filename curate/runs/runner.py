@@ -7,7 +7,7 @@ import hashlib
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -16,10 +16,10 @@ import polars as pl
 
 from curate import __version__
 from curate.config.pipeline import Pipeline, load_pipeline
-from curate.errors import CurateError, InputError
+from curate.errors import CurateError
 from curate.formats.convert import Format
-from curate.io.atomic import remove_stale_temps
-from curate.io.containers import size_of
+from curate.io.atomic import remove_stale_temps, require_writable_folder
+from curate.io.containers import not_found, size_of
 from curate.io.ingest import INGEST_REASONS, InputSource, file_sha256, ingest
 from curate.reasons import codes
 from curate.runs.finish import (
@@ -30,13 +30,17 @@ from curate.runs.finish import (
 )
 from curate.runs.layout import RunLayout
 from curate.runs.manifest import Manifest, StageEntry
+from curate.runs.rewrite_check import REWRITE_REASONS, recheck_duplicates
 from curate.runs.stage_store import (
+    error_rows,
+    errors_over_share,
     finished_entry,
     remove_stale_stages,
     reuse_from_other_runs,
     save_stage,
 )
 from curate.stages import RunContext, StageConfig, StageResult
+from curate.stages.exact_dedup import ExactDedupConfig
 from curate.stages.overrides import OVERRIDE_REASONS, ApplyOverrides, rescue_kept
 from curate.stages.registry import stage_info
 from curate.stages.split import SplitConfig
@@ -90,6 +94,8 @@ class RunOutcome:
     run_dir: Path
     manifest: Manifest
     already_complete: bool = False
+    # stages whose error rows exceed their max_error_share: the CLI exits non-zero
+    too_many_errors: list[str] = field(default_factory=list)
 
 
 class UndeclaredReasonError(AccountingError):
@@ -107,6 +113,7 @@ class _Step:
     declared: frozenset[str]
     always_run: bool = False
     rescuable: frozenset[str] = frozenset()
+    recheck_normalized: bool | None = None  # after a rewrite: exact_dedup's setting, again
 
 
 def fingerprint(*parts: object) -> str:
@@ -145,7 +152,7 @@ def input_sources(specs: list[tuple[Path, str, Format | None]]) -> list[InputSou
     sources = []
     for path, label, fmt in specs:
         if not path.exists():
-            raise InputError("input not found", file=label, hint=f"looked for {path.resolve()}")
+            raise not_found(path, label)  # missing, a dangling link or a link loop
         sources.append(InputSource(path, label, fmt, file_sha256(path)))
     return sources
 
@@ -186,12 +193,13 @@ def execute(
     reporter = reporter or SilentReporter()
     strict = pipeline.strict if strict is None else strict
     stages = planned_stages(pipeline)
+    require_writable_folder(workspace, "workspace")  # a file or read-only: one clear error
     with WorkspaceDB(workspace) as store:
         overrides = store.overrides()
         ingest_print = fingerprint(
             "ingest", __version__, strict, [(s.label, s.sha256, s.format) for s in sources]
         )
-        steps = _plan(stages, ingest_print, overrides, store.overrides_fingerprint())
+        steps = _plan(stages, ingest_print, overrides, store.overrides_fingerprint(), workspace)
         export_print = fingerprint(steps[-1].fingerprint, pipeline.export.model_dump(mode="json"))
         run_id = f"{_slug(pipeline.name)}-{export_print[:10]}"
         layout = RunLayout(out or workspace / "runs" / run_id)
@@ -201,7 +209,7 @@ def execute(
         remove_stale_temps(layout.stages_dir)
 
         complete = complete_manifest(layout, export_print)
-        if complete is not None:
+        if complete is not None and not any(error_rows(s) for s in complete.stages):
             reporter.note(f"run {run_dir} is already complete; nothing to do")
             return RunOutcome(run_dir, complete, already_complete=True)
 
@@ -236,7 +244,7 @@ def execute(
             store.record_run(run_id, run_dir, pipeline.name, "failed", repr(exc)[:500])
             raise
         store.record_run(run_id, run_dir, pipeline.name, "complete")
-        return RunOutcome(run_dir, manifest)
+        return RunOutcome(run_dir, manifest, too_many_errors=errors_over_share(entries))
 
 
 def _plan(
@@ -244,23 +252,36 @@ def _plan(
     ingest_print: str,
     overrides: dict[str, Override],
     overrides_print: str,
+    workspace: Path,
 ) -> list[_Step]:
     """The run's steps with their chained fingerprints."""
     steps = [_Step("ingest", ingest_print, _never, codes(INGEST_REASONS))]
     apply = ApplyOverrides(overrides)
     apply_print = fingerprint(ingest_print, "overrides", overrides_print)
     steps.append(_Step("overrides", apply_print, apply.run, codes(OVERRIDE_REASONS)))
+    dedup: ExactDedupConfig | None = None
     for config in stages:
         info = stage_info(config.stage)  # type: ignore[attr-defined]
         stage = config.build_in(stages)  # first: building may add to the config's fingerprint
+        parts: list[object] = [steps[-1].fingerprint, __version__, config.model_dump(mode="json")]
+        parts.extend(config.input_digests(workspace))  # files it reads: eval sets, ratings
+        declared, rescuable, recheck = info.codes, info.rescuable, None
+        if isinstance(config, ExactDedupConfig):
+            dedup = config
+        elif info.rewrites_text and dedup is not None:
+            recheck = dedup.normalized
+            parts.append(("recheck", recheck))
+            declared |= codes(REWRITE_REASONS)
+            rescuable |= codes(REWRITE_REASONS, rescuable_only=True)
         steps.append(
             _Step(
                 info.name,
-                fingerprint(steps[-1].fingerprint, __version__, config.model_dump(mode="json")),
+                fingerprint(*parts),
                 stage.run,
-                info.codes,
+                declared,
                 always_run=info.always_runs,
-                rescuable=info.rescuable,
+                rescuable=rescuable,
+                recheck_normalized=recheck,
             )
         )
     return steps
@@ -281,9 +302,10 @@ def _run_steps(
     remove_stale_stages(layout, folders)
     entries: list[StageEntry] = []
     kept: pl.DataFrame | None = None
+    reran = False  # a step ran again: later outputs, found by fingerprint, may be stale
     for index, (step, folder) in enumerate(zip(steps, folders, strict=True)):
         entry = None
-        if not step.always_run:
+        if not step.always_run and not reran:
             entry = finished_entry(folder, step.fingerprint) or reuse_from_other_runs(
                 runs_root, folder, step.fingerprint
             )
@@ -292,12 +314,18 @@ def _run_steps(
             reporter.stage_finished(entries[-1])
             kept = None  # the next step that runs loads this one's output
             continue
+        # A step with an unchanged fingerprint runs again when its output held error rows;
+        # its new rows differ, so nothing after it may be reused (always-run steps are
+        # re-checks whose rows are otherwise the same).
+        reran = reran or not step.always_run
         if kept is None and index > 0:
             kept = pl.read_parquet(folders[index - 1].kept)
         started = time.perf_counter()
         if index == 0:
             reporter.stage_started(index, step.name, sum(size_of(s.path) for s in sources))
-            kept, rejected, summaries = ingest(sources, strict=strict, progress=reporter.advance)
+            kept, rejected, summaries = ingest(
+                sources, strict=strict, progress=reporter.advance, require_rows=True
+            )
             _check_ingest_accounting(kept, rejected)
             check_declared_reasons(step.name, rejected, step.declared)
             result = StageResult(
@@ -309,6 +337,10 @@ def _run_steps(
             reporter.stage_started(index, step.name, kept.height)
             progress = _StageProgress(reporter)
             result = step.run(kept, dataclasses.replace(ctx, progress=progress))
+            if step.recheck_normalized is not None:
+                result = recheck_duplicates(
+                    kept, result, step.name, normalized=step.recheck_normalized
+                )
             check_accounting(step.name, kept, result.kept, result.rejected)
             check_declared_reasons(step.name, result.rejected, step.declared)
             result, rescued = rescue_kept(result, overrides, step.rescuable)

@@ -12,16 +12,38 @@ import polars as pl
 from curate.io.atomic import atomic_dir
 from curate.runs.layout import STAGE_FILES, RunLayout, StageFolder
 from curate.runs.manifest import StageEntry
+from curate.stages.base import ERROR_ROWS, MAX_ERROR_SHARE
 
 
 def finished_entry(stage: StageFolder, fingerprint: str) -> StageEntry | None:
-    """The stage's record if its folder holds a finished output for ``fingerprint``."""
+    """The stage's record if its folder holds a finished output for ``fingerprint``; an
+    output whose rows hold errors is not finished (errors are not answers)."""
     if not stage.metrics.is_file():
         return None
     entry = stage.entry()
-    if entry.fingerprint != fingerprint or not stage.complete:
+    if entry.fingerprint != fingerprint or not stage.complete or error_rows(entry):
         return None
     return entry
+
+
+def error_rows(entry: StageEntry) -> int:
+    """Rows of the stage's output holding an error instead of an answer (a failed call)."""
+    return int(entry.metrics.get(ERROR_ROWS, 0) or 0)
+
+
+def errors_over_share(entries: list[StageEntry]) -> list[str]:
+    """One sentence per stage whose error rows exceed its ``max_error_share``."""
+    problems = []
+    for entry in entries:
+        errors = error_rows(entry)
+        allowed = float(entry.metrics.get(MAX_ERROR_SHARE, 0.0) or 0.0)
+        if errors and errors > allowed * entry.input:
+            problems.append(
+                f"{entry.name}: {errors} of {entry.input} rows ended as errors "
+                f"({errors / entry.input:.1%}, over max_error_share {allowed:g}); run again to "
+                "ask only those rows, or raise max_error_share to accept them"
+            )
+    return problems
 
 
 def save_stage(

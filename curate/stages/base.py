@@ -28,6 +28,13 @@ __all__ = [
 ]
 
 
+# Metric names the runner reads. ERROR_ROWS: rows that hold an error, not an answer (a
+# failed LLM call); an output with any is never reused, so the next run asks them again, and
+# a run ends non-zero while they exceed MAX_ERROR_SHARE of the stage's input.
+ERROR_ROWS = "error_rows"
+MAX_ERROR_SHARE = "max_error_share"
+
+
 def _ignore(_: object) -> None:
     return None
 
@@ -75,3 +82,8 @@ class StageConfig(BaseModel):
         """The stage as one step of ``plan`` (every stage of the run, in order); a stage that
         depends on another stage's settings overrides this to take them explicitly."""
         return self.build()
+
+    def input_digests(self, workspace: Path) -> list[str]:
+        """Digests of the files the stage reads besides its batch (an eval set, say), so that
+        a changed file runs it again; most stages read none."""
+        return []

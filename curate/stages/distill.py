@@ -4,6 +4,9 @@ The example keeps its ``id`` (the id of its source content), so human decisions 
 keep applying; the replaced answer is kept in ``distill_original``. Preference pairs and
 examples that do not end on an assistant turn pass through unchanged. A judge that audits
 the distilled data must be another model: the pipeline file refuses the teacher as judge.
+Error rows (refused or still-malformed teacher calls) are asked again on the next run; rows
+a budget stop leaves unasked keep their answer (``distill_status = "not_distilled"``) or,
+with ``on_budget_stop: hold_back``, are rejected as ``distill.not_distilled``.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from curate.stages.llm_stage import (
     call_metrics,
     model_id,
     skip_notice,
+    unanswered_metrics,
 )
 from curate.stages.registry import register_stage
 
@@ -58,8 +62,14 @@ class TeacherAnswer(BaseModel):
             "The API refused the teacher request, or its answers stayed malformed.",
             rescuable=True,
         ),
+        Reason(
+            "distill.not_distilled",
+            "The budget ran out before the teacher answered (on_budget_stop: hold_back).",
+            rescuable=True,
+        ),
     ),
     remote=True,
+    rewrites_text=True,
 )
 class DistillConfig(LLMStageConfig):
     """Replace each example's last assistant turn with a pinned teacher model's answer."""
@@ -102,14 +112,17 @@ class Distill:
         kept, rejected = partition(
             frame,
             pl.col("_reason"),
-            pl.format("{}: the teacher call failed: {}", pl.col("source"), pl.col("_error")),
+            pl.format("{}: {}", pl.col("source"), pl.col("_error")),
         )
         kept, rejected = kept.drop("_reason", "_error"), rejected.drop("_reason", "_error")
         metrics = call_metrics(self.provider, stats)
         metrics["not_distilled"] = stats.not_asked
         metrics["distilled"] = int((kept["distill_status"] == "distilled").sum())
         metrics["not_applicable"] = batch.height - len(requests)
-        stopped = budget_notice(self.name, self.provider, stats, "not_distilled", ctx.log)
+        metrics.update(unanswered_metrics(self.config, batch, outcomes, "not_distilled"))
+        stopped = budget_notice(
+            self.name, self.provider, stats, "not_distilled", ctx.log, self.config.on_budget_stop
+        )
         if stopped:
             metrics["stopped"] = stopped
         return StageResult(kept, rejected, metrics)
@@ -136,10 +149,15 @@ class Distill:
                 state, before = "distilled", turns[-1]["content"]
                 turns = [*turns[:-1], {"role": "assistant", "content": outcome.value.answer}]
             elif outcome is not None and outcome.status == "failed":
-                state, problem = "error", outcome.error
+                state, problem = "error", f"the teacher call failed: {outcome.error}"
                 why = "distill.error" if self.config.on_error == "reject" else None
             elif outcome is not None:
                 state = "not_distilled"
+                if self.config.on_budget_stop == "hold_back":
+                    why = "distill.not_distilled"
+                    problem = (
+                        f"not distilled: budget_usd {self.config.llm.budget_usd} ran out first"
+                    )
             messages.append(turns)
             status.append(state)
             original.append(before)

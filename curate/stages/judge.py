@@ -5,9 +5,12 @@ Unjudged rows are never guessed. A request the API refuses (400) or an answer st
 malformed after its re-asks is rejected as ``judge.error`` (or kept and flagged with
 ``on_error: keep``). A failure of the service (429/529/5xx retries spent, no connection, a
 bad key) stops the run instead: the finished answers are cached, and the rerun asks only
-the rest. Rows left when ``budget_usd`` runs out are kept with ``judge_status =
-"not_judged"``; with no key or server the stage is skipped and keeps every row with
-``judge_status = "skipped"``.
+the rest. Errors are not answers: a judge output with error rows is never reused, so the
+next run asks those rows again (the cache answers the rest), and the run exits non-zero
+while they exceed ``max_error_share``. Rows left when ``budget_usd`` runs out are kept with
+``judge_status = "not_judged"`` and named in report.md, or with ``on_budget_stop:
+hold_back`` rejected as ``judge.not_judged``; with no key or server the stage is skipped and
+keeps every row with ``judge_status = "skipped"``.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from curate.stages.llm_stage import (
     call_metrics,
     model_id,
     skip_notice,
+    unanswered_metrics,
 )
 from curate.stages.registry import register_stage
 
@@ -68,6 +72,11 @@ JUDGE_COLUMNS: dict[str, pl.DataType] = {
         Reason(
             "judge.error",
             "The API refused the judge request, or its answers stayed malformed.",
+            rescuable=True,
+        ),
+        Reason(
+            "judge.not_judged",
+            "The budget ran out before the judge saw the example (on_budget_stop: hold_back).",
             rescuable=True,
         ),
     ),
@@ -140,7 +149,9 @@ class Judge:
         detail = pl.format("{}: {}", pl.col("source"), pl.col("_why"))
         kept, rejected = partition(frame, pl.col("_reason"), detail)
         kept, rejected = kept.drop("_reason", "_why"), rejected.drop("_reason", "_why")
-        return StageResult(kept, rejected, self._metrics(stats, kept, rejected, ctx))
+        metrics = self._metrics(stats, kept, rejected, ctx)
+        metrics.update(unanswered_metrics(self.config, batch, outcomes, "not_judged"))
+        return StageResult(kept, rejected, metrics)
 
     def _ask(self, batch: pl.DataFrame, ctx: RunContext) -> tuple[dict[str, Outcome], CallStats]:
         cfg, llm = self.config, self.config.llm
@@ -161,6 +172,9 @@ class Judge:
             if cfg.on_error == "keep":
                 return None, None
             return "judge.error", f"the judge call failed: {outcome.error}"
+        if outcome.status == "not_asked" and cfg.on_budget_stop == "hold_back":
+            budget = cfg.llm.budget_usd
+            return "judge.not_judged", f"not judged: budget_usd {budget} ran out first"
         if outcome.status == "not_asked" or outcome.value is None:
             return None, None
         verdict: VerdictBase = outcome.value
@@ -186,7 +200,9 @@ class Judge:
         metrics["kept"] = kept.height
         for code, count in rejected["reason"].value_counts().iter_rows():
             metrics[str(code)] = int(count)
-        stopped = budget_notice(self.name, self.provider, stats, "not_judged", ctx.log)
+        stopped = budget_notice(
+            self.name, self.provider, stats, "not_judged", ctx.log, self.config.on_budget_stop
+        )
         if stopped:
             metrics["stopped"] = stopped
         return metrics

@@ -24,7 +24,8 @@ from curate.stages.registry import register_stage
             "The example holds PII of a type whose action is drop; detail says where.",
             rescuable=True,
         ),
-    )
+    ),
+    rewrites_text=True,
 )
 class PiiConfig(StageConfig, PiiSettings):
     """Presidio analysis with per-entity thresholds and actions, an allow-list, and pseudonyms."""
@@ -54,4 +55,7 @@ class PiiStage:
             decisions = PiiMarkStore(ctx.decisions).standing(batch["id"].to_list())
         scan = scan_batch(batch, self.config, decisions or {}, log=ctx.log, progress=ctx.progress)
         kept, rejected, metrics = apply_findings(batch, scan, self.config)
+        for warning in str(metrics.get("warnings", "")).split(" | "):
+            if warning:
+                ctx.log(f"pii: warning: {warning}")
         return StageResult(kept, rejected, metrics)

@@ -2,9 +2,10 @@
 
 A stage's config class is decorated with ``@register_stage(...)``, naming its reason codes
 (meaning, and whether a person's force-keep may rescue a row from them), whether it sends
-example text to a remote model, and whether it always runs. The pipeline union, the reason
-table, the rescue rule, the pii-before-remote guard, ``curate reasons``, the JSON Schema and
-README's stage table are all derived from here, so adding a stage is one module and its tests.
+example text to a remote model, whether it always runs, and whether it rewrites turn text.
+The pipeline union, the reason table, the rescue rule, the pii-before-remote guard, ``curate
+reasons``, the JSON Schema and README's stage table are all derived from here, so adding a
+stage is one module and its tests.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class StageInfo:
     reasons: tuple[Reason, ...]
     remote: bool  # sends example text to a remote model (so a pii stage must come first)
     always_runs: bool  # its answer depends on workspace.db, so a finished output is not reused
+    rewrites_text: bool = False  # changes turn text, so exact duplicates are checked again after
 
     @property
     def codes(self) -> frozenset[str]:
@@ -54,7 +56,11 @@ class StageInfo:
 
 
 def register_stage(
-    *, reasons: Sequence[Reason] = (), remote: bool = False, always_runs: bool = False
+    *,
+    reasons: Sequence[Reason] = (),
+    remote: bool = False,
+    always_runs: bool = False,
+    rewrites_text: bool = False,
 ) -> Callable[[C], C]:
     """Class decorator for a stage's config model (its ``stage`` literal is the name)."""
 
@@ -65,7 +71,9 @@ def register_stage(
         codes = [r.code for r in reasons]
         if len(set(codes)) != len(codes):
             raise ValueError(f"stage {name!r} declares a reason code twice")
-        _REGISTRY[name] = StageInfo(name, config, tuple(reasons), remote, always_runs)
+        _REGISTRY[name] = StageInfo(
+            name, config, tuple(reasons), remote, always_runs, rewrites_text
+        )
         return config
 
     return register

@@ -1,16 +1,23 @@
-"""semantic_dedup: paraphrases and near-duplicates by embedding similarity, each drop explained."""
+"""semantic_dedup: paraphrases and near-duplicates by embedding similarity, each drop explained.
+
+A pair whose numbers or names conflict is never linked, however close its embeddings
+(``protect``, on by default): "wildfires in 2013? 29" and "wildfires in 2010? 17" are two
+facts, not one fact said twice. The stage counts those pairs and shows a few in its metrics.
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
 import numpy as np
+import orjson
 import polars as pl
 from pydantic import Field
 
-from curate.dedup.embedding import NearDuplicateSpec, TextRoles
+from curate.dedup.embedding import TEXT_ROLES, NearDuplicateSpec, TextRoles
+from curate.dedup.protect import PROTECT_KINDS, ProtectKind, conflicting_pairs
 from curate.reasons import Reason
-from curate.record import conversation_expr
+from curate.record import conversation_expr, role_text_expr
 from curate.stages.base import RunContext, StageConfig, StageResult, partition
 from curate.stages.registry import register_stage
 
@@ -24,6 +31,7 @@ HELPER_COLUMNS = (
     "_twin_id",
     "_twin_source",
 )
+PROTECTED_SHOWN = 5  # protected pairs listed in the metrics, for the report and a person
 
 
 @register_stage(
@@ -36,8 +44,9 @@ HELPER_COLUMNS = (
     )
 )
 class SemanticDedupConfig(StageConfig):
-    """Embed each example, link pairs at or above ``threshold`` cosine, drop each example that
-    is that close to one kept before it (best first, by ``keep``); a cluster is a split group."""
+    """Embed each example, link pairs at or above ``threshold`` cosine unless their numbers or
+    names conflict (``protect``), drop each example that is that close to one kept before it
+    (best first, by ``keep``); a cluster is a split group."""
 
     stage: Literal["semantic_dedup"] = "semantic_dedup"
     model: str | None = Field(
@@ -53,6 +62,11 @@ class SemanticDedupConfig(StageConfig):
         "longest",
         description="longest (assistant text), first (input order), or score:<column> (highest)",
         pattern=r"^(longest|first|score:[A-Za-z_][A-Za-z0-9_]*)$",
+    )
+    protect: list[ProtectKind] = Field(
+        list(PROTECT_KINDS),
+        description="never link a pair whose numbers or names (capitalised words inside a "
+        "sentence) conflict, each text holding one the other lacks; [] links on cosine alone",
     )
     index: Literal["auto", "exact", "hnsw"] = "auto"
     exact_limit: int = Field(50_000, ge=2, description="above this many rows, search HNSW")
@@ -88,6 +102,7 @@ class SemanticDedup:
             vectors, cfg.threshold, index=cfg.index, exact_limit=cfg.exact_limit
         )
         i, j, sims = self._without_distinct(frame, i, j, sims, ctx)
+        i, j, sims, protected = self._without_conflicts(frame, i, j, sims)
         labels = clusters_from_pairs(frame.height, i, j)
         frame = frame.with_columns(
             _cluster=pl.Series(labels, dtype=pl.Int64), _pos=pl.int_range(pl.len())
@@ -110,6 +125,15 @@ class SemanticDedup:
             _twin_id=frame["id"].gather(twin),
             _twin_source=frame["source"].gather(twin),
         )
+        # The set dedup merged: a kept example and the rows dropped as its twins (a person
+        # may force-keep one). Split keeps these whole; a cluster (connected component) can
+        # chain far apart texts through templated data, so it is not a split group.
+        merged_into = pl.col("_twin_id").is_in(
+            pl.col("_twin_id").filter(pl.col("_dropped")).implode()
+        )
+        frame = frame.with_columns(
+            dedup_group=pl.when(pl.col("_dropped") | merged_into).then(pl.col("_twin_id"))
+        )
         reason = pl.when(pl.col("_dropped")).then(pl.lit("dedup.semantic"))
         detail = pl.format(
             "{}: near-duplicate of {} (id {}), cosine {}",
@@ -123,6 +147,7 @@ class SemanticDedup:
         clusters = frame.filter(pl.col("_size") > 1)["_cluster"].n_unique()
         metrics = {
             "pairs": len(i),
+            **protected,
             "clusters": clusters,
             "dropped": rejected.height,
             "embedded": embedded,
@@ -144,6 +169,32 @@ class SemanticDedup:
         marked = frame["id"].is_in(list(distinct)).to_numpy()
         linked = ~(marked[i] | marked[j])
         return i[linked], j[linked], sims[linked]
+
+    def _without_conflicts(
+        self, frame: pl.DataFrame, i: np.ndarray, j: np.ndarray, sims: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, int | str]]:
+        """Drop the links of pairs whose numbers or names conflict, in the text that was
+        embedded; returns the counts and a few of those pairs for the metrics."""
+        kinds = list(dict.fromkeys(self.config.protect))
+        if not kinds:
+            return i, j, sims, {"protected_pairs": 0}
+        texts = frame.select(role_text_expr(TEXT_ROLES[self.config.text])).to_series().to_list()
+        found = conflicting_pairs(texts, zip(i.tolist(), j.tolist(), strict=True), kinds)
+        conflicts = np.array([c is not None for c in found], dtype=bool)
+        counts: dict[str, int | str] = {"protected_pairs": int(conflicts.sum())}
+        for kind in kinds:
+            counts[f"protected.{kind}"] = sum(1 for c in found if c is not None and c[0] == kind)
+        shown = []
+        sources = frame["source"]
+        for at in np.flatnonzero(conflicts)[:PROTECTED_SHOWN]:
+            kind, differs = found[at]  # type: ignore[misc]
+            shown.append(
+                f"{sources[int(i[at])]} ~ {sources[int(j[at])]} (cosine {sims[at]:.3f}): "
+                f"{kind} differ, {differs}"
+            )
+        counts["protected_examples"] = orjson.dumps(shown).decode()
+        linked = ~conflicts
+        return i[linked], j[linked], sims[linked], counts
 
     def _rank_expr(self) -> pl.Expr:
         """Lower ranks first: the kept member of a cluster has the lowest (then the first row)."""

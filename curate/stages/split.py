@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from curate.dedup.embedding import NearDuplicateSpec
 from curate.dedup.leakage import assert_no_leakage, pull_leaks_into_train
-from curate.record import normalized_text_expr
+from curate.errors import CurateError
+from curate.record import normalized_prompt_expr, normalized_text_expr
 from curate.stages.base import RunContext, StageConfig, StageResult, no_rejections
 from curate.stages.registry import register_stage
 
@@ -37,7 +38,8 @@ class SplitRatios(BaseModel):
 @register_stage()
 class SplitConfig(StageConfig):
     """Same input and seed give byte-identical splits. Examples with equal normalised text,
-    or equal values in the ``group`` column, always land in the same split."""
+    the same prompt (with any answer), or equal values in the ``group`` column, always land
+    in the same split."""
 
     stage: Literal["split"] = "split"
     ratios: SplitRatios = Field(default_factory=SplitRatios)
@@ -48,7 +50,15 @@ class SplitConfig(StageConfig):
         pattern=r"^[A-Za-z_][A-Za-z0-9_.-]*$",
     )
     group: str | None = Field(
-        "cluster_id", description="a column that keeps its groups whole; used when present"
+        "dedup_group",
+        description="a column that keeps its groups whole, used when present; dedup_group is "
+        "each example semantic_dedup kept with the rows it dropped as its twins",
+    )
+    max_ratio_gap: float = Field(
+        0.05, ge=0, le=1, description="warn when a split's share is this far from its ratio"
+    )
+    min_eval_rows: int = Field(
+        0, ge=0, description="fail the run when eval or test (with a ratio above 0) get fewer"
     )
 
     def build(self) -> Split:
@@ -77,8 +87,8 @@ class Split:
     def run(self, batch: pl.DataFrame, ctx: RunContext) -> StageResult:
         cfg = self.config
         group = cfg.group if cfg.group and cfg.group in batch.columns else None
-        frame = batch.with_columns(_key=normalized_text_expr())
-        keys = ["_key"] + ([group] if group else [])
+        frame = batch.with_columns(_key=normalized_text_expr(), _prompt=normalized_prompt_expr())
+        keys = ["_key", "_prompt"] + ([group] if group else [])
         frame = frame.with_columns(_group=connected_groups(frame, keys))
         stratum = (
             pl.col("meta").str.json_path_match(f"$.{cfg.stratify}").fill_null("(none)")
@@ -119,13 +129,42 @@ class Split:
             if moved:
                 ctx.log(f"split: moved {moved} near-duplicates of train examples into train")
         assert_no_leakage(kept, group, text_key="_key")
-        kept = kept.drop("_key", "_group")
+        kept = kept.drop("_key", "_prompt", "_group")
         sizes = dict(kept.group_by("split").len().iter_rows())
         metrics: dict[str, int | float | str] = {s: int(sizes.get(s, 0)) for s in SPLITS}
         metrics["groups"] = groups.height
+        metrics["largest_group"] = int(groups["_size"].max() or 0) if groups.height else 0
         metrics["leaks"] = 0
         metrics["moved_to_train"] = moved
+        warnings = self._ratio_warnings(metrics, kept.height)
+        if warnings:
+            metrics["warnings"] = " | ".join(warnings)
+            for warning in warnings:
+                ctx.log(f"split: warning: {warning}")
         return StageResult(kept, no_rejections(batch), metrics)
+
+    def _ratio_warnings(self, sizes: dict[str, int | float | str], total: int) -> list[str]:
+        """A warning per split whose share strays from its ratio; an error when eval or
+        test has fewer rows than ``min_eval_rows``."""
+        cfg = self.config
+        wanted = {"train": cfg.ratios.train, "eval": cfg.ratios.eval, "test": cfg.ratios.test}
+        warnings = []
+        for name, ratio in wanted.items():
+            share = int(sizes[name]) / total if total else 0.0
+            if total and abs(share - ratio) > cfg.max_ratio_gap:
+                warnings.append(
+                    f"{name} holds {share:.1%} of the rows, not {ratio:.0%} (the largest group "
+                    f"has {sizes['largest_group']} rows, {sizes['moved_to_train']} moved to train)"
+                )
+            if name != "train" and ratio > 0 and int(sizes[name]) < cfg.min_eval_rows:
+                raise CurateError(
+                    f"split: {name} got {sizes[name]} rows, fewer than min_eval_rows "
+                    f"({cfg.min_eval_rows})",
+                    field="split.min_eval_rows",
+                    hint="large near-duplicate groups or a group column keep rows together; "
+                    "check `curate dedup explain`, or lower min_eval_rows",
+                )
+        return warnings
 
 
 def connected_groups(frame: pl.DataFrame, keys: list[str]) -> pl.Series:

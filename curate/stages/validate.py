@@ -1,18 +1,50 @@
-"""validate: the structural checks every training example must pass."""
+"""validate: the structural checks every training example must pass, and two safe repairs.
+
+``trailing_user: trim`` (the default) keeps a conversation that ends on unanswered user turns
+up to its last assistant turn. Nothing that stays is altered and nothing trained on is lost:
+an unanswered question carries no target, and the turns before it read exactly as they did.
+Chat logs often end that way (the user said thanks, or left), and rejecting them threw away
+every answered turn before.
+
+``leading_assistant`` stays ``reject`` by default: the first user turn often replies to the
+assistant's opener ("yes, please", "it's order 4411"), so cutting the opener can leave a
+prompt that refers to nothing. ``trim`` drops assistant turns before the first user turn
+(after the optional system turn) for data whose openers are greetings.
+
+A trimmed example gets a new content id (its trained-on content changed, and identical
+content must share one id so exact dedup and the leakage proof see it); its ``lineage`` names
+the turns cut and the id it had. Rejected rows keep their turns as they came in.
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
 import polars as pl
+from pydantic import Field
 
+from curate.lineage import record_changes
 from curate.reasons import Reason
-from curate.record import ROLES, conversation_expr
+from curate.record import ROLES, content_id, conversation_expr
 from curate.stages.base import RunContext, StageConfig, StageResult, partition
 from curate.stages.registry import register_stage
 
 # Turn-level problems, most serious first; a row is rejected for its most serious one.
 _TURN_PROBLEMS = ("schema.unknown_role", "schema.empty_content", "schema.bad_role_order")
+_HELPERS = (
+    "_problem",
+    "_pos",
+    "_role",
+    "_expected",
+    "_n",
+    "_first",
+    "_last",
+    "_bad_pref",
+    "_original",
+    "_cut_head",
+    "_cut_tail",
+)
+Repair = Literal["reject", "trim"]
 
 
 @register_stage(
@@ -34,9 +66,20 @@ _TURN_PROBLEMS = ("schema.unknown_role", "schema.empty_content", "schema.bad_rol
     )
 )
 class ValidateConfig(StageConfig):
-    """Structural checks; they have no options yet beyond being on."""
+    """Structural checks; unanswered trailing user turns are trimmed (``trailing_user``), a
+    leading assistant turn is rejected unless ``leading_assistant: trim``."""
 
     stage: Literal["validate"] = "validate"
+    trailing_user: Repair = Field(
+        "trim",
+        description="trim: keep the conversation up to its last assistant turn; "
+        "reject: schema.bad_last_role",
+    )
+    leading_assistant: Repair = Field(
+        "reject",
+        description="trim: drop assistant turns before the first user turn; "
+        "reject: schema.bad_first_role",
+    )
 
     def build(self) -> Validate:
         return Validate(self)
@@ -52,15 +95,14 @@ class Validate:
         self.config = config
 
     def run(self, batch: pl.DataFrame, ctx: RunContext) -> StageResult:
-        worst_turn = _worst_turn_problems(batch)
-        frame = batch.join(worst_turn, on="row", how="left", maintain_order="left").with_columns(
+        trimmed = _trimmed(batch, self.config)
+        worst_turn = _worst_turn_problems(trimmed)
+        frame = trimmed.join(worst_turn, on="row", how="left", maintain_order="left").with_columns(
             _n=conversation_expr().list.len(),
             _first=conversation_expr().list.first().struct.field("role"),
             _last=conversation_expr().list.last().struct.field("role"),
             _bad_pref=_bad_preference_expr(),
         )
-        src = pl.col("source")
-        turn = pl.col("_pos") + 1
         reason = (
             pl.when(pl.col("_n") == 0)
             .then(pl.lit("schema.no_messages"))
@@ -77,55 +119,177 @@ class Validate:
             .when(pl.col("_bad_pref"))
             .then(pl.lit("schema.bad_preference"))
         )
-        detail = (
-            pl.when(reason == "schema.no_messages")
-            .then(pl.format("{}: the example has no turns", src))
-            .when(reason == "schema.invalid_utf8")
-            .then(pl.format("{}: the source is not valid UTF-8 (bad bytes became U+FFFD)", src))
-            .when(reason == "schema.unknown_role")
+        kept, rejected = partition(frame, reason, _detail(reason, self.config))
+        # a rejected row is shown as it came in; only kept rows carry a repair
+        rejected = rejected.with_columns(
+            messages=pl.col("_original"), _cut_head=pl.lit(0), _cut_tail=pl.lit(0)
+        )
+        kept, rejected = _with_repairs_recorded(kept), _with_repairs_recorded(rejected)
+        metrics = {
+            "checked": batch.height,
+            "rejected": rejected.height,
+            "trimmed_trailing_user": int((kept["_cut_tail"] > 0).sum()),
+            "trimmed_leading_assistant": int((kept["_cut_head"] > 0).sum()),
+            "turns_trimmed": int(kept["_cut_tail"].sum() + kept["_cut_head"].sum()),
+        }
+        return StageResult(kept.drop(_HELPERS), rejected.drop(_HELPERS), metrics)
+
+
+def _trimmed(batch: pl.DataFrame, config: ValidateConfig) -> pl.DataFrame:
+    """``batch`` with the repairs the config allows applied to ``messages``, the turns as they
+    came in in ``_original``, and how many turns each end lost in ``_cut_head``/``_cut_tail``."""
+    roles = pl.col("messages").list.eval(pl.element().struct.field("role"))
+    n = pl.col("messages").list.len()
+    cut_tail = pl.lit(0, pl.Int64)
+    if config.trailing_user == "trim":
+        # turns after the last assistant turn, when every one of them is a user turn; a
+        # preference pair's prompt ends on the user by design, so it is left alone
+        from_end = roles.list.reverse().list.eval(pl.element() == "assistant").list.arg_max()
+        last_assistant = n - 1 - from_end.cast(pl.Int64)
+        after = roles.list.slice(last_assistant + 1)
+        trims = (
+            pl.col("chosen").is_null()
+            & roles.list.contains("assistant")
+            & (last_assistant < n - 1)
+            & after.list.eval(pl.element() == "user").list.all()
+        )
+        cut_tail = pl.when(trims).then(n - 1 - last_assistant).otherwise(0)
+    cut_head = pl.lit(0, pl.Int64)
+    if config.leading_assistant == "trim":
+        # assistant turns between the optional system turn and the first user turn
+        offset = (roles.list.first() == "system").cast(pl.Int64)
+        first_user = roles.list.eval(pl.element() == "user").list.arg_max().cast(pl.Int64)
+        before = roles.list.slice(offset, first_user - offset)
+        trims = (
+            roles.list.contains("user")
+            & (first_user > offset)
+            & before.list.eval(pl.element() == "assistant").list.all()
+        )
+        cut_head = pl.when(trims).then(first_user - offset).otherwise(0)
+    frame = batch.with_columns(_original=pl.col("messages"), _cut_head=cut_head, _cut_tail=cut_tail)
+    offset = (roles.list.first() == "system").cast(pl.Int64)
+    head = pl.col("messages").list.head(offset)
+    rest = pl.col("messages").list.slice(
+        offset + pl.col("_cut_head"), n - offset - pl.col("_cut_head") - pl.col("_cut_tail")
+    )
+    changed = (pl.col("_cut_head") > 0) | (pl.col("_cut_tail") > 0)
+    return frame.with_columns(
+        messages=pl.when(changed).then(pl.concat_list(head, rest)).otherwise(pl.col("messages"))
+    )
+
+
+def _with_repairs_recorded(frame: pl.DataFrame) -> pl.DataFrame:
+    """Trimmed rows get the content id of what is left and a lineage entry per repair."""
+    changed = frame.filter((pl.col("_cut_head") > 0) | (pl.col("_cut_tail") > 0))
+    new_ids = pl.DataFrame(
+        {
+            "row": changed["row"],
+            "_new_id": [
+                content_id(messages, chosen, rejected)
+                for messages, chosen, rejected in changed.select(
+                    "messages", "chosen", "rejected"
+                ).iter_rows()
+            ],
+        },
+        schema={"row": pl.Int64, "_new_id": pl.String},
+    )
+    first = (pl.col("_original").list.first().struct.field("role") == "system").cast(pl.Int64) + 1
+    n = pl.col("_original").list.len()
+    frame = record_changes(
+        frame,
+        "validate",
+        pl.when(pl.col("_cut_head") > 0).then(pl.lit("trimmed_leading_assistant")),
+        pl.format(
+            "dropped {} (assistant, before the first user turn); id was {}",
+            _turn_range(first, first + pl.col("_cut_head") - 1),
+            pl.col("id"),
+        ),
+    )
+    frame = record_changes(
+        frame,
+        "validate",
+        pl.when(pl.col("_cut_tail") > 0).then(pl.lit("trimmed_trailing_user")),
+        pl.format(
+            "dropped {} (user, unanswered); id was {}",
+            _turn_range(n - pl.col("_cut_tail") + 1, n),
+            pl.col("id"),
+        ),
+    )
+    return (
+        frame.join(new_ids, on="row", how="left", maintain_order="left")
+        .with_columns(id=pl.coalesce("_new_id", "id"))
+        .drop("_new_id")
+    )
+
+
+def _turn_range(first: pl.Expr, last: pl.Expr) -> pl.Expr:
+    """'turn 4' or 'turns 4-5' (1-based)."""
+    return (
+        pl.when(first == last)
+        .then(pl.format("turn {}", first))
+        .otherwise(pl.format("turns {}-{}", first, last))
+    )
+
+
+def _detail(reason: pl.Expr, config: ValidateConfig) -> pl.Expr:
+    """The human sentence for each reason; turn numbers count the turns as they came in."""
+    src = pl.col("source")
+    system_first = (pl.col("_original").list.first().struct.field("role") == "system").cast(
+        pl.Int64
+    )
+    cut = pl.when(pl.col("_pos") >= system_first).then(pl.col("_cut_head")).otherwise(0)
+    turn = pl.col("_pos") + 1 + cut
+    first = pl.col("_original").list.first().struct.field("role")
+    last = pl.col("_original").list.last().struct.field("role")
+    last_role = pl.format("{}: the last turn is '{}'; it must be assistant", src, last)
+    if config.trailing_user == "trim":
+        last_role = (
+            pl.when(last == "user")
             .then(
                 pl.format(
-                    "{}: turn {} has role '{}' (expected system, user or assistant)",
+                    "{}: the last turn is 'user' and no assistant turn before it to trim to",
                     src,
-                    turn,
-                    pl.col("_role"),
                 )
             )
-            .when(reason == "schema.empty_content")
-            .then(pl.format("{}: turn {} ({}) is empty", src, turn, pl.col("_role")))
-            .when(reason == "schema.bad_first_role")
-            .then(
-                pl.format(
-                    "{}: the first turn is '{}'; it must be system or user", src, pl.col("_first")
-                )
-            )
-            .when(reason == "schema.bad_role_order")
-            .then(
-                pl.format(
-                    "{}: turn {} is '{}' where '{}' was expected (roles must alternate)",
-                    src,
-                    turn,
-                    pl.col("_role"),
-                    pl.col("_expected"),
-                )
-            )
-            .when(reason == "schema.bad_last_role")
-            .then(
-                pl.format("{}: the last turn is '{}'; it must be assistant", src, pl.col("_last"))
-            )
-            .otherwise(
-                pl.format(
-                    "{}: a preference pair needs non-empty assistant answers in chosen "
-                    "and rejected",
-                    src,
-                )
+            .otherwise(last_role)
+        )
+    return (
+        pl.when(reason == "schema.no_messages")
+        .then(pl.format("{}: the example has no turns", src))
+        .when(reason == "schema.invalid_utf8")
+        .then(pl.format("{}: the source is not valid UTF-8 (bad bytes became U+FFFD)", src))
+        .when(reason == "schema.unknown_role")
+        .then(
+            pl.format(
+                "{}: turn {} has role '{}' (expected system, user or assistant)",
+                src,
+                turn,
+                pl.col("_role"),
             )
         )
-        kept, rejected = partition(frame, reason, detail)
-        helpers = ["_problem", "_pos", "_role", "_expected", "_n", "_first", "_last", "_bad_pref"]
-        kept, rejected = kept.drop(helpers), rejected.drop(helpers)
-        metrics = {"checked": batch.height, "rejected": rejected.height}
-        return StageResult(kept, rejected, metrics)
+        .when(reason == "schema.empty_content")
+        .then(pl.format("{}: turn {} ({}) is empty", src, turn, pl.col("_role")))
+        .when(reason == "schema.bad_first_role")
+        .then(pl.format("{}: the first turn is '{}'; it must be system or user", src, first))
+        .when(reason == "schema.bad_role_order")
+        .then(
+            pl.format(
+                "{}: turn {} is '{}' where '{}' was expected (roles must alternate)",
+                src,
+                turn,
+                pl.col("_role"),
+                pl.col("_expected"),
+            )
+        )
+        .when(reason == "schema.bad_last_role")
+        .then(last_role)
+        .otherwise(
+            pl.format(
+                "{}: a preference pair needs non-empty assistant answers in chosen and rejected",
+                src,
+            )
+        )
+    )
 
 
 def _worst_turn_problems(batch: pl.DataFrame) -> pl.DataFrame:

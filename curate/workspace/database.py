@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from curate.errors import CurateError
+
 if TYPE_CHECKING:
     from curate.workspace.annotations import AnnotationStore
     from curate.workspace.audits import AuditStore
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from curate.workspace.runs_index import RunIndex
 
 DB_NAME = "workspace.db"
+BUSY_SECONDS = 30.0  # how long a write waits for another process's transaction
 
 # Each entry moves the schema from version i to i + 1. Append; never edit a shipped step.
 MIGRATIONS: list[str] = [
@@ -156,6 +159,42 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX adjudications_item ON adjudications (item_id, seq);
     """,
+    # v6: the runs index is keyed by run folder (two --out folders of one pipeline are two
+    # runs), and records the process that last wrote a run's status, so a run whose process
+    # was killed shows as interrupted instead of running forever.
+    """
+    CREATE TABLE runs_v2 (
+        run_dir TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL,
+        pipeline TEXT NOT NULL,
+        status TEXT NOT NULL,
+        message TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL,
+        pid INTEGER,
+        host TEXT,
+        process_started REAL
+    );
+    INSERT OR REPLACE INTO runs_v2 (run_dir, run_id, pipeline, status, message, updated_at)
+        SELECT run_dir, run_id, pipeline, status, message, updated_at FROM runs
+        ORDER BY updated_at;
+    DROP TABLE runs;
+    ALTER TABLE runs_v2 RENAME TO runs;
+    """,
+    # v7: label decisions on label_issues suspects (keep, drop, relabel to a named label),
+    # latest per (example, label field) standing; the stage applies them on every run.
+    """
+    CREATE TABLE label_decisions (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        example_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('keep', 'drop', 'relabel', 'clear')),
+        label TEXT,
+        note TEXT NOT NULL DEFAULT '',
+        annotator TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX label_decisions_key ON label_decisions (example_id, field, seq);
+    """,
 ]
 
 
@@ -189,11 +228,17 @@ class WorkspaceDB:
         workspace.mkdir(parents=True, exist_ok=True)
         self.path = workspace / DB_NAME
         self.annotator = annotator or default_annotator()
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        # the busy timeout comes first: another process may be creating the same database
+        self._db = sqlite3.connect(
+            self.path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False
+        )
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=5000")
-        self._migrate()
+        try:
+            self._migrate()
+        except BaseException:
+            self._db.close()
+            raise
         self.pii_marks: PiiMarkStore = PiiMarkStore(self)
         self.annotations: AnnotationStore = AnnotationStore(self)
         self.llm_calls: LlmCallStore = LlmCallStore(self)
@@ -215,9 +260,24 @@ class WorkspaceDB:
         return int(self._db.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
-        version = self.schema_version
-        for step, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self.transaction():
+        """Bring the schema up to date in one write transaction.
+
+        The version is read inside the transaction: another process opening the same new
+        workspace may have migrated it while this one waited for the lock, and a step run
+        twice would fail or, worse, rebuild a table over newer data.
+        """
+        if self.schema_version == len(MIGRATIONS):
+            return  # the common case, without taking the write lock
+        with self.transaction():
+            version = self.schema_version
+            if version > len(MIGRATIONS):
+                raise CurateError(
+                    f"workspace.db is at schema version {version}, newer than this curate "
+                    f"knows ({len(MIGRATIONS)})",
+                    file=self.path,
+                    hint="upgrade curate; the database is left as it is",
+                )
+            for step, script in enumerate(MIGRATIONS[version:], start=version + 1):
                 for statement in filter(str.strip, script.split(";")):
                     self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {step}")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from curate.workspace.database import now
+from curate.workspace.label_decisions import LabelDecisionStore
 
 if TYPE_CHECKING:
     from curate.workspace.database import WorkspaceDB
@@ -78,4 +79,7 @@ class OverrideStore:
         # (nothing is added while there are none, which keeps older fingerprints valid).
         for row in self.pii_marks.fingerprint_rows():
             digest.update("\0".join(map(str, row)).encode() + b"\n")
+        # label decisions change what label_issues keeps and writes, the same way
+        for row in LabelDecisionStore(self.db).fingerprint_rows():
+            digest.update(b"label\0" + "\0".join(map(str, row)).encode() + b"\n")
         return digest.hexdigest()[:16]

@@ -40,6 +40,10 @@ PLANTED = {
     "consecutive_user": 2,
 }
 N_PII, N_WRONG_LABEL = 45, 30
+# Golden tickets reworded into the raw file (appended at its end, so no other line moves):
+# eval data leaking into training data, for the decontaminate stage to catch.
+N_GOLDEN_COPIES = 5
+CONTAMINATION_NGRAM = 13  # each copy shares a run of this many words with its golden ticket
 
 
 @dataclass(eq=False)
@@ -187,7 +191,48 @@ def build() -> tuple[list[Ticket], list[Ticket]]:
             rows[i], rows[j] = rows[j], rows[i]
             position[id(rows[i])], position[id(rows[j])] = i, j
     golden = [draw(rng, seen) for _ in range(N_GOLDEN)]
+    rows += golden_copies(golden, rng)
     return rows, golden
+
+
+def golden_copies(golden: list[Ticket], rng: random.Random) -> list[Ticket]:
+    """A few golden tickets reworded (another greeting and sign-off), each sharing a long run
+    of words with its golden original."""
+    copies: list[Ticket] = []
+    for source in rng.sample(golden, len(golden)):
+        copy = reworded(source, rng)
+        if _longest_shared_run(copy.text, source.text) >= CONTAMINATION_NGRAM:
+            copies.append(copy)
+        if len(copies) == N_GOLDEN_COPIES:
+            break
+    return copies
+
+
+def reworded(source: Ticket, rng: random.Random) -> Ticket:
+    """The ticket with another greeting and sign-off, as a copy pasted into a log reads."""
+    text = source.text
+    opener = next((o for o in tpl.OPENERS[1:] if text.startswith(o + " ")), "")
+    closer = next((c for c in tpl.CLOSERS[1:] if text.endswith(" " + c)), "")
+    body = text[len(opener) : len(text) - len(closer)].strip()
+    parts = [
+        rng.choice([o for o in tpl.OPENERS[1:] if o != opener]),
+        body,
+        rng.choice([c for c in tpl.CLOSERS[1:] if c != closer]),
+    ]
+    return Ticket(" ".join(parts), source.team, source.priority, "golden_copy")
+
+
+def _longest_shared_run(a: str, b: str) -> int:
+    """The most words in a row the two texts share (lowercased words, as decontam reads)."""
+    x, y = re.findall(r"\w+", a.lower()), re.findall(r"\w+", b.lower())
+    best, row = 0, [0] * (len(y) + 1)
+    for i in range(1, len(x) + 1):
+        prev, row = row, [0] * (len(y) + 1)
+        for j in range(1, len(y) + 1):
+            if x[i - 1] == y[j - 1]:
+                row[j] = prev[j - 1] + 1
+                best = max(best, row[j])
+    return best
 
 
 def write_jsonl(path: Path, rows: list[dict[str, object]]) -> None:
@@ -214,6 +259,7 @@ def readme(rows: list[Ticket], golden: list[Ticket]) -> str:
         "ends_with_user": "no assistant turn",
         "consecutive_user": "two user turns in a row",
         "wrong_label": "valid answer naming the wrong team: no rule can see it, so it stays",
+        "golden_copy": "a golden (eval) ticket reworded: eval data leaked into training",
     }
     catch = {
         "exact_duplicate": "exact_dedup (`dedup.exact`)",
@@ -227,7 +273,8 @@ def readme(rows: list[Ticket], golden: list[Ticket]) -> str:
         "whitespace_user": "validate (`schema.empty_content`)",
         "ends_with_user": "validate (`schema.bad_last_role`)",
         "consecutive_user": "validate (`schema.bad_role_order`)",
-        "wrong_label": "nothing (label noise)",
+        "wrong_label": "label_issues (`answer.team`, flagged for review)",
+        "golden_copy": "decontaminate (`decontam.ngram`)",
     }
     lines = [
         "# tickets: support-ticket routing to JSON",
@@ -254,7 +301,8 @@ def readme(rows: list[Ticket], golden: list[Ticket]) -> str:
         "| file | rows | notes |",
         "|---|---|---|",
         f"| `tickets_raw.jsonl` | {len(rows)} | OpenAI chat rows plus a `ticket` id; noisy |",
-        f"| `golden.jsonl` | {len(golden)} | clean held-out tickets, never in the raw file |",
+        f"| `golden.jsonl` | {len(golden)} | clean held-out tickets; {problems['golden_copy']} "
+        "of them leak into the raw file reworded (the `golden_copy` rows) |",
         "| `planted.json` | - | line numbers of every planted problem and of PII rows |",
         "",
         "Clean rows by team: "
@@ -265,13 +313,15 @@ def readme(rows: list[Ticket], golden: list[Ticket]) -> str:
         "",
         "## Planted problems",
         "",
-        "Each planted row has one problem. `pipelines/ticket_routing.yaml` should catch all but",
-        "the label noise.",
+        "Each planted row has one problem. `pipelines/ticket_routing.yaml` catches each: the",
+        "rules reject the broken rows, label_issues flags the wrong teams for review (they stay",
+        "in the run until a person drops or relabels them), decontaminate rejects the golden",
+        "copies.",
         "",
         "| problem | rows | meaning | caught by |",
         "|---|---|---|---|",
     ]
-    for problem in [*PLANTED, "wrong_label"]:
+    for problem in [*PLANTED, "wrong_label", "golden_copy"]:
         lines.append(f"| {problem} | {problems[problem]} | {meaning[problem]} | {catch[problem]} |")
     pii = sum(t.pii for t in rows)
     lines += [
@@ -282,7 +332,8 @@ def readme(rows: list[Ticket], golden: list[Ticket]) -> str:
         "",
         "Priority is signalled by a cue sentence (`No rush at all`, `This needs attention",
         "today`, `URGENT: ...`); team by the issue. The wrong-label rows measure whether",
-        "curation pays: they survive every rule, as they would in real logs.",
+        "curation pays: they survive every rule, as they would in real logs. The golden copies",
+        f"come last in the raw file (lines {len(rows) - problems['golden_copy'] + 1}-{len(rows)}).",
         "",
         "Copies always come after their source, so dedup drops the copy. A few clean tickets",
         "drawn from one template with the same cue are close enough (MiniLM cosine >= 0.97 on",

@@ -38,7 +38,7 @@ ROWS = [
         "I'm Dana Whitfield, dana.w@example.com, phone (503) 555-0178. How do I reset my password?",
         "Open the sign-in page, choose Forgot password and follow the link we email you.",
     ),
-    ("Call me at (503) 555-0199 about my Ridge 2 tent order.", "We will call you today."),
+    ("Call me at (503) 555-0199 about my order of John Muir tents.", "We will call you today."),
     ("Capital of France?", "WRONG: it is Berlin."),
     ("Is gift wrapping available?", "SHAKY: yes, for a few dollars."),
     ("Can I wash a down sleeping bag?", "BORDERLINE: yes, with some care."),

@@ -105,20 +105,20 @@ async def test_not_pii_keeps_the_text_on_the_next_run(judged_workspace: Path) ->
         await pilot.pause()
         example = screen.example
         assert example is not None and screen.span is not None
-        assert screen.span.text == "Ridge"
+        assert screen.span.text == "John Muir"
         await pilot.press("n")
         await pilot.pause()
         assert rows_of(screen.query_one(PiiSpanTable))[1][0] == "N"
         assert rows_of(screen.query_one(PiiExampleTable))[1][0] == "M"
-        assert ("Ridge", "dismissed") in highlights(screen)
+        assert ("John Muir", "dismissed") in highlights(screen)
         assert screen.check_action("mark_not_pii", ()) is None  # said already
 
     assert db_rows(judged_workspace, DECISIONS) == [
-        (example.example_id, "Ridge", "not_pii", None, "tester")
+        (example.example_id, "John Muir", "not_pii", None, "tester")
     ]
     rerun = run_judged(judged_workspace)
     text = kept_text(rerun, example.example_id)
-    assert "my Ridge 2 tent" in text
+    assert "of John Muir tents" in text
     assert "(503) 555-0199" not in text  # the phone number is still redacted
 
 

@@ -12,10 +12,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from curate.runs.judge_verdicts import has_judge
+from curate.runs.label_review import has_label_issues
 from curate.runs.pii_review import has_pii
 from curate.runs.views import RunSummary, length_histogram, list_runs
 from curate_tui.formatting import run_totals, when
@@ -24,6 +26,7 @@ from curate_tui.screens.audit_screen import AuditScreen
 from curate_tui.screens.browse_screen import BrowseScreen
 from curate_tui.screens.duplicates_screen import DuplicatesScreen, has_semantic_dedup
 from curate_tui.screens.judge_screen import JudgeScreen
+from curate_tui.screens.label_review_screen import LabelReviewScreen
 from curate_tui.screens.pii_screen import PiiScreen
 from curate_tui.session import Session
 from curate_tui.widgets.length_histogram import LengthHistogram
@@ -85,6 +88,14 @@ SCREEN_KEYS = (
     ),
     ScreenKey(
         "i", "pii", "PII", "its PII findings (runs with a pii stage)", PiiScreen, has_stage=has_pii
+    ),
+    ScreenKey(
+        "l",
+        "labels",
+        "Labels",
+        "its suspect labels (runs with a label_issues stage)",
+        LabelReviewScreen,
+        has_stage=has_label_issues,
     ),
     ScreenKey(
         "g",
@@ -172,7 +183,8 @@ class HomeScreen(Screen[None]):
         self.query_one("#stages", StageTable).show_entries(run.stages if run else [])
         # why a stopped run stopped (a gate, a bad input), under the stages it got through
         pane = self.query_one("#stages-pane")
-        pane.border_subtitle = run.message[:90] if run and run.message else ""
+        # plain Content: a message is the user's text, and "[redacted]" is not markup
+        pane.border_subtitle = Content(run.message[:90]) if run and run.message else ""
         histogram = self.query_one("#histogram", LengthHistogram)
         if run is None:
             histogram.bins = []
@@ -186,7 +198,7 @@ class HomeScreen(Screen[None]):
         try:
             frame = await asyncio.to_thread(self.session.examples.examples, run.run_dir)
         except (OSError, pl.exceptions.PolarsError) as exc:
-            self.notify(f"could not read {run.run_id}: {exc}", severity="error")
+            self.notify(f"could not read {run.run_id}: {exc}", severity="error", markup=False)
             frame = pl.DataFrame()
         bins = length_histogram(frame) if "chars" in frame.columns else []
         self.query_one("#histogram", LengthHistogram).bins = bins

@@ -1,0 +1,1 @@
+"""Text facts several stages need: the language of a text."""
