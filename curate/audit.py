@@ -24,6 +24,7 @@ class AuditItem:
     example_id: str
     verdict: AuditVerdict | None = None
     note: str = ""
+    carried_from: str | None = None  # the earlier audit this verdict was carried from
 
 
 @dataclass
@@ -64,6 +65,11 @@ class AuditStatus:
             return "in progress"
         rate = self.pass_rate or 0.0
         return "pass" if rate >= self.threshold else "fail"
+
+    @property
+    def carried(self) -> int:
+        """Verdicts carried from an earlier audit and not changed here."""
+        return sum(i.carried_from is not None and i.verdict is not None for i in self.items)
 
     @property
     def failing(self) -> list[AuditItem]:
@@ -113,7 +119,9 @@ def create_audit(
     stratify: str | None = None,
     threshold: float = DEFAULT_THRESHOLD,
 ) -> AuditStatus:
-    """Draw (or find again) the audit of ``run_dir`` with these parameters."""
+    """Draw (or find again) the audit of ``run_dir`` with these parameters. A new draw takes
+    over the verdicts earlier audits of ``pipeline`` gave its examples, so a re-audit after
+    a failed gate costs only the examples nobody has judged."""
     run_id = run_dir.name
     audit_id = hashlib.sha256(f"{run_id}\0{size}\0{seed}\0{stratify}".encode()).hexdigest()[:12]
     if not store.audits.exists(audit_id):
@@ -127,6 +135,7 @@ def create_audit(
             threshold=threshold,
             example_ids=ids,
         )
+        store.audits.carry_verdicts(audit_id, pipeline)
     return audit_status(store, audit_id)
 
 

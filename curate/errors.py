@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -47,3 +49,17 @@ class LeakageError(CurateError):
     """The same example, or the same normalised text, sits in two splits."""
 
     exit_code = 3
+
+
+@contextmanager
+def needs_extra(extra: str, what: str) -> Iterator[None]:
+    """Turn an ImportError inside the block into one line naming the extra to install; a
+    library can fail late (transformers asks for gguf only when it loads a GGUF file)."""
+    try:
+        yield
+    except ImportError as exc:
+        missing = exc.name or (str(exc).strip().splitlines() or ["a library"])[0][:120]
+        raise CurateError(
+            f"{what} needs the {extra} extra ({missing} is missing)",
+            hint=f"pip install -e '.[{extra}]' (or pip install 'curate[{extra}]')",
+        ) from None

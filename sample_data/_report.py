@@ -11,6 +11,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import _agent
+
 # Mirror of curate.io.inspect.REFUSAL_PATTERN (kept in sync by hand; stdlib only here).
 REFUSAL_RE = re.compile(
     r"\bI (?:do not|don['’]t|dont) know\b"
@@ -43,6 +45,11 @@ EXPECTED = {
     "short_answer": 3,
     "refusal": 10,
     "pii": 25,
+    "orphan_tool_result": 1,
+    "non_json_arguments": 1,
+    "wrong_argument_type": 1,
+    "undeclared_tool": 1,
+    "pii_in_arguments": 1,
 }
 EXPECTED_PII = {"credit_card": 3, "ssn": 2, "ip": 1, "api_key": 1, "password": 1}
 DESCRIPTIONS = {
@@ -62,6 +69,12 @@ DESCRIPTIONS = {
     "short_answer": "assistant answer under 20 characters",
     "refusal": "refusal-style answer (matches curate's refusal pattern)",
     "pii": "fake personal data in the text",
+    "orphan_tool_result": "a tool turn answering a call id no assistant turn made",
+    "non_json_arguments": "tool-call arguments that are not JSON",
+    "wrong_argument_type": "a refund amount written as text where the tool's schema wants "
+    "an integer",
+    "undeclared_tool": "a call to a function the row's tools do not declare",
+    "pii_in_arguments": "a customer email inside tool-call arguments",
 }
 FORMATS = {
     "support_chat.jsonl": "OpenAI chat JSONL: `messages`, `category`, `ticket`",
@@ -69,6 +82,8 @@ FORMATS = {
     "sharegpt.jsonl": "ShareGPT JSONL: `conversations` of `from`/`value`, `category`",
     "preference.jsonl": "preference JSONL: `prompt`, `chosen`, `rejected`, `category`",
     "faq.csv": "CSV, header `instruction,input,output,category` (alpaca-style)",
+    _agent.AGENT: "OpenAI tool-calling chat JSONL: `tools`, `messages` with `tool_calls` and "
+    "`tool` turns, `category`; some user turns hold an image part",
 }
 
 
@@ -87,7 +102,7 @@ def fold_spaced(text: str) -> str:
 def turns(data: dict[str, Any]) -> list[tuple[str, str]]:
     """(role, text) turns of a row in any of the five formats, as chat roles."""
     if "messages" in data:
-        return [(m["role"], m["content"]) for m in data["messages"]]
+        return [(m["role"], _text(m["content"])) for m in data["messages"]]
     if "conversations" in data:
         names = {"human": "user", "gpt": "assistant", "system": "system"}
         return [(names[t["from"]], t["value"]) for t in data["conversations"]]
@@ -95,6 +110,13 @@ def turns(data: dict[str, Any]) -> list[tuple[str, str]]:
         return [("user", data["prompt"]), ("assistant", data["chosen"])]
     user = data["instruction"] + ("\n\n" + data["input"] if data["input"] else "")
     return [("user", user), ("assistant", data["output"])]
+
+
+def _text(content: Any) -> str:
+    """A turn's text: a string, the text parts of a parts list, or '' for a calls-only turn."""
+    if isinstance(content, list):
+        return "".join(p["text"] for p in content if p.get("type") == "text")
+    return content or ""
 
 
 def where(file: str, row: int, line: int) -> str:
@@ -171,6 +193,8 @@ def readme(built: dict[str, list], planted: list[dict[str, Any]]) -> str:
         "sharegpt.jsonl": "some multi-turn; about 60% have a system turn",
         "preference.jsonl": "`rejected` is a curt, wrong or unhelpful answer",
         "faq.csv": "numbered multi-line answers, quotes and commas (needs CSV quoting)",
+        _agent.AGENT: "lookup_order, list_orders, issue_refund, escalate_to_human; parallel "
+        "calls, a row that ends on a call, three rows with a photo (image part by URL)",
     }
     out = [
         "# sample_data",
@@ -325,13 +349,15 @@ def verify(here: Path, built: dict[str, list]) -> None:
             if back is not None and back != row.data:
                 raise ValueError(f"{file}: round trip changed {row.data}")
             ts = turns(row.data)
-            check_row(row, ts, turns(row.source.data) if row.source else None)
+            if file != _agent.AGENT:  # tool rows have their own rules (_agent.check)
+                check_row(row, ts, turns(row.source.data) if row.source else None)
             if set(row.problems) & {"exact_duplicate", "normalized_duplicate"}:
                 continue
             key = fold(" ".join(t for r, t in ts if r != "system"))
             if key in seen:
                 raise ValueError(f"unplanned duplicate in {file} of row from {seen[key]}")
             seen[key] = file
+    _agent.check(built[_agent.AGENT])
     counts = Counter(p for rows in built.values() for r in rows for p in r.problems)
     pii = Counter(t for rows in built.values() for r in rows for t in r.pii)
     if dict(counts) != EXPECTED or any(pii[k] != n for k, n in EXPECTED_PII.items()):

@@ -2,7 +2,8 @@
 
 Run ``python sample_data/generate.py``. It is stdlib-only and deterministic (fixed seed): it
 rewrites support_chat.jsonl, alpaca.json, sharegpt.jsonl, preference.jsonl, faq.csv,
-planted.json and README.md next to itself, then re-reads them and checks every planted
+support_agent.jsonl (tool calls and image parts, from _agent.py), planted.json and README.md
+next to itself, then re-reads them and checks every planted
 problem. All people, contact details and the company are invented; card numbers are the
 public test numbers. Template text lives in _templates.py.
 """
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _agent
 import _report
 import _templates as tpl
 
@@ -615,6 +617,7 @@ def main() -> None:
         SHAREGPT: build_sharegpt(rng, comp, sharegpt_multi),
         PREF: build_preference(rng, comp, pref_bad),
         FAQ: build_faq(rng, comp),
+        _agent.AGENT: _agent.build_agent(Row),  # seeded apart: the files above stay as they were
     }
     starts = {}
     for name, rows in built.items():

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 import pytest
+
+if TYPE_CHECKING:
+    from tests.llm_servers import FakeLLMServer
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["HF_DATASETS_OFFLINE"] = "1"
@@ -36,6 +40,15 @@ def write_jsonl(path: Path, rows: list[Any]) -> Path:
 def repo() -> Path:
     """The repository root."""
     return REPO
+
+
+@pytest.fixture
+def server() -> Iterator[FakeLLMServer]:
+    """A local HTTP server speaking the Anthropic Messages (and Batches) and OpenAI APIs."""
+    from tests.llm_servers import running_server
+
+    with running_server() as srv:
+        yield srv
 
 
 def manifest_json(stage_names: list[str], run_id: str = "r") -> str:

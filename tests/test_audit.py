@@ -140,3 +140,24 @@ def test_override_cli(tmp_path):
         assert store.overrides()["abc123"].reason == "spam"
     bad = cli.invoke(app, ["override", "abc123", "delete", "--workspace", str(tmp_path)])
     assert bad.exit_code == 2 and "keep, drop, distinct or clear" in bad.output
+
+
+def test_a_new_audit_carries_verdicts_of_the_same_pipeline_but_not_skips(tmp_path):
+    run_dir = first_run(gated_workspace(tmp_path))
+    with WorkspaceDB(tmp_path, annotator="dee") as store:
+        first = create_audit(store, run_dir, pipeline="gated", size=5)
+        passed, failed, skipped = (item.example_id for item in first.items[:3])
+        record_verdict(store, first.audit_id, passed, "pass", "fine")
+        record_verdict(store, first.audit_id, failed, "fail", "wrong team")
+        record_verdict(store, first.audit_id, skipped, "skip")
+        overrides_before = store.overrides()
+
+        every = create_audit(store, run_dir, pipeline="gated", size=500, seed=1)
+        carried = {i.example_id: i for i in every.items if i.carried_from}
+        assert set(carried) == {passed, failed}
+        assert (carried[passed].verdict, carried[passed].note) == ("pass", "fine")
+        assert carried[failed].verdict == "fail" and carried[failed].carried_from == first.audit_id
+        assert every.carried == 2 and store.overrides() == overrides_before
+
+        other = create_audit(store, run_dir, pipeline="other", size=500, seed=2)
+        assert other.carried == 0  # another pipeline's audits are not this one's

@@ -92,3 +92,17 @@ def test_schemas_check_detects_stale_files(tmp_path):
     (tmp_path / "pipeline.schema.json").write_text("{}")
     stale = runner.invoke(app, ["schemas", "--out", str(tmp_path), "--check"])
     assert stale.exit_code == 2 and "pipeline.schema.json" in stale.output
+
+
+def test_a_missing_extra_is_one_line_naming_it():
+    import pytest
+
+    from curate.errors import CurateError, needs_extra
+
+    with pytest.raises(CurateError) as caught, needs_extra("train", "training"):
+        raise ImportError("Please install torch and gguf>=0.10.0 to load a GGUF checkpoint")
+    assert "training needs the train extra (Please install torch and gguf" in str(caught.value)
+    assert "pip install -e '.[train]'" in str(caught.value)
+    peft = r"needs the train extra \(peft is missing\)"
+    with pytest.raises(CurateError, match=peft), needs_extra("train", "training"):
+        raise ImportError("no peft", name="peft")

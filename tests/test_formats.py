@@ -142,11 +142,17 @@ def test_openai_content_parts_are_joined_into_one_text():
     assert example.messages[1] == turn("assistant", "Hello, world")
 
 
-def test_content_parts_with_an_image_part_raise_row_error_naming_the_content():
+def test_content_parts_with_an_image_part_keep_the_parts_and_read_their_text():
     parts = [{"type": "text", "text": "look"}, {"type": "image_url", "image_url": {"url": "x"}}]
+    example = to_canonical({"messages": [{"role": "user", "content": parts}]}, "chat")
+    assert example.messages[0]["content"] == "look"
+    assert from_canonical(example, "chat")["messages"][0]["content"] == parts
+
+
+def test_a_content_part_without_a_type_raises_row_error_naming_the_part():
     with pytest.raises(RowError) as info:
-        to_canonical({"messages": [{"role": "user", "content": parts}]}, "chat")
-    assert info.value.field == "messages[0].content"
+        to_canonical({"messages": [{"role": "user", "content": [{"text": "x"}]}]}, "chat")
+    assert info.value.field == "messages[0].content[0].type"
 
 
 def test_preference_strings_become_a_user_prompt_and_single_assistant_answers():

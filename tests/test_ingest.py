@@ -15,6 +15,7 @@ import pytest
 
 from curate.errors import InputError
 from curate.io.ingest import InputSource, ingest
+from curate.record import compact_turns
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 
@@ -123,7 +124,10 @@ def test_explicit_format_overrides_detection(tmp_path):
     forced, rejected, (summary,) = run(path, format="alpaca")
     assert rejected.height == 0
     assert summary.formats == {"alpaca": 1}
-    assert forced["messages"][0][0] == {"role": "user", "content": "from instruction"}
+    assert compact_turns(forced["messages"][0])[0] == {
+        "role": "user",
+        "content": "from instruction",
+    }
     assert json.loads(forced["meta"][0]) == {"messages": row["messages"]}
 
 
@@ -149,8 +153,8 @@ def test_preference_rows_fill_chosen_and_rejected_while_chat_rows_leave_them_nul
     examples, _, (summary,) = run(path)
     chat_row, pref_row = examples.sort("row").iter_rows(named=True)
     assert chat_row["chosen"] is None and chat_row["rejected"] is None
-    assert pref_row["chosen"] == [{"role": "assistant", "content": "Paris"}]
-    assert pref_row["rejected"] == [{"role": "assistant", "content": "Rome"}]
+    assert compact_turns(pref_row["chosen"]) == [{"role": "assistant", "content": "Paris"}]
+    assert compact_turns(pref_row["rejected"]) == [{"role": "assistant", "content": "Rome"}]
     assert summary.formats == {"chat": 1, "preference": 1}
 
 

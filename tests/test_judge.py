@@ -3,7 +3,6 @@ output, and a judge skipped without a key that runs once a key is set."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -16,7 +15,7 @@ from curate.errors import PipelineError
 from curate.runs.runner import run_pipeline
 from curate.workspace import WorkspaceDB
 from tests.conftest import chat, write_jsonl
-from tests.llm_servers import FakeLLMServer, running_server
+from tests.llm_servers import FakeLLMServer
 
 KEY = "sk-ant-api03-never-write-me-0123456789"
 
@@ -30,12 +29,6 @@ stages:
       llm: {{model: claude-haiku-4-5, base_url: "{url}", max_retries: 0}}
   - split: {{seed: 3}}
 """
-
-
-@pytest.fixture
-def server() -> Iterator[FakeLLMServer]:
-    with running_server() as srv:
-        yield srv
 
 
 class Notes:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,17 +19,11 @@ from curate.stages.base import RunContext, StageResult
 from curate.stages.judge import JudgeConfig
 from curate.workspace import WorkspaceDB
 from tests.conftest import chat
-from tests.llm_servers import FakeLLMServer, default_answer, running_server
+from tests.llm_servers import FakeLLMServer, default_answer
 from tests.stage_helpers import batch_of
 
 KEY = "sk-ant-test-0123456789abcdef"
 MESSAGES = "/v1/messages"
-
-
-@pytest.fixture
-def server() -> Iterator[FakeLLMServer]:
-    with running_server() as srv:
-        yield srv
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -12,20 +11,15 @@ import pytest
 from curate.config.pipeline import load_pipeline
 from curate.config.stage_rules import teacher_judges_itself
 from curate.errors import PipelineError
+from curate.record import compact_turns
 from curate.runs.runner import run_pipeline
 from curate.stages.base import RunContext, StageResult
 from curate.stages.distill import DistillConfig
 from tests.conftest import chat, write_jsonl
-from tests.llm_servers import FakeLLMServer, running_server
+from tests.llm_servers import FakeLLMServer
 from tests.stage_helpers import batch_of
 
 KEY = "sk-ant-test-distill"
-
-
-@pytest.fixture
-def server() -> Iterator[FakeLLMServer]:
-    with running_server() as srv:
-        yield srv
 
 
 @pytest.fixture(autouse=True)
@@ -56,7 +50,7 @@ def test_the_teacher_writes_the_last_assistant_turn(server, tmp_path):
     result = distill(server, batch, tmp_path)
 
     first, pair = result.kept.sort("row").to_dicts()
-    assert first["messages"][-1] == {
+    assert compact_turns(first["messages"])[-1] == {
         "role": "assistant",
         "content": "Teacher answer to: How do I reset my password?",
     }

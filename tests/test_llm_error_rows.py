@@ -4,7 +4,6 @@ saw are named in report.md and exported or held back as on_budget_stop says."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from typer.testing import CliRunner
 from curate.cli.main import ERROR_ROWS_EXIT, app
 from curate.runs.runner import run_pipeline
 from tests.conftest import chat, write_jsonl
-from tests.llm_servers import FakeLLMServer, default_answer, default_teacher, running_server
+from tests.llm_servers import FakeLLMServer, default_answer, default_teacher
 
 KEY = "sk-ant-test-error-rows-0123456789"
 MESSAGES = "/v1/messages"
@@ -30,12 +29,6 @@ stages:
 {options}
   - split: {{seed: 3}}
 """
-
-
-@pytest.fixture
-def server() -> Iterator[FakeLLMServer]:
-    with running_server() as srv:
-        yield srv
 
 
 @pytest.fixture(autouse=True)

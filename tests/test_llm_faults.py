@@ -4,7 +4,6 @@ cached, and asked again by the next run."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from curate.stages.distill import DistillConfig
 from curate.stages.judge import JudgeConfig
 from curate.workspace import WorkspaceDB
 from tests.conftest import chat
-from tests.llm_servers import BROKEN_SHAPES, FakeLLMServer, broken, running_server
+from tests.llm_servers import BROKEN_SHAPES, FakeLLMServer, broken
 from tests.stage_helpers import batch_of
 
 KEY = "sk-ant-test-faults-0123456789"
@@ -32,12 +31,6 @@ SAYS = {
     "error_object": "error object with status 200",
     "cut_stream": "cut off mid-way",
 }
-
-
-@pytest.fixture
-def server() -> Iterator[FakeLLMServer]:
-    with running_server() as srv:
-        yield srv
 
 
 @pytest.fixture(autouse=True)

@@ -26,6 +26,10 @@ EXPECTED_REASON = {
     "normalized_duplicate": "dedup.normalized",
     "overlong_answer": "quality.too_long",
     "short_answer": "quality.too_short",
+    "orphan_tool_result": "tool.orphan_result",
+    "non_json_arguments": "tool.bad_arguments",
+    "wrong_argument_type": "tool.arguments_mismatch",
+    "undeclared_tool": "tool.undeclared",
 }
 
 
@@ -135,3 +139,23 @@ def test_inspect_finds_the_planted_refusals():
     refusals = Counter(p["file"] for p in planted() if p["problem"] == "refusal")
     profile = profile_file(SAMPLE / "support_chat.jsonl")
     assert round(profile.refusal_share * profile.parsed) == refusals["support_chat.jsonl"]
+
+
+def test_tool_rows_are_kept_with_pii_redacted_inside_their_arguments(sample_run):
+    (entry,) = [p for p in planted() if p["problem"] == "pii_in_arguments"]
+    lines = (SAMPLE / entry["file"]).read_text().splitlines()
+    email = "marisol.quint@example.org"
+    assert email in lines[entry["line"] - 1]
+    export = sample_run.run_dir / "export"
+    exported = [
+        orjson.loads(line)
+        for split in ("train", "eval", "test")
+        for line in (export / f"{split}.jsonl").read_bytes().splitlines()
+    ]
+    tool_rows = [row for row in exported if "tools" in row]
+    assert len(tool_rows) == 11  # ten clean rows and the one whose arguments held the email
+    assert all(email not in json.dumps(row) for row in exported)
+    images = [r for r in exported if isinstance(r["messages"][0]["content"], list)]
+    assert len(images) == 3
+    use = profile_file(SAMPLE / entry["file"]).tool_use
+    assert use.parallel_call_turns == 1 and use.ends_on_call_share > 0

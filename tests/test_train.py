@@ -227,6 +227,29 @@ def test_only_assistant_tokens_carry_labels(base_model: Path, tmp_path: Path) ->
     assert row["labels"].count(-100) == len(row["labels"]) - len(kept)
 
 
+@needs_smollm2
+def test_weight_zero_assistant_turns_carry_no_labels(base_model: Path, tmp_path: Path) -> None:
+    from transformers import AutoTokenizer
+
+    from curate.train.chat_template import training_chat_template
+    from curate.train.data import SplitFiles, load_splits
+    from curate.train.trainer import build_trainer, load_base_model
+
+    first, *rest = CONVERSATIONS[1]
+    turns = [first, rest[0], {**rest[1], "weight": 0}, *rest[2:]]
+    write_jsonl(tmp_path / "train.jsonl", [{"messages": turns}])
+    dataset, _ = load_splits(SplitFiles(tmp_path / "train.jsonl", tmp_path / "train.jsonl"))
+    config = TrainConfig(data={"run": "r"}, max_length=128, batch_size=1)
+    tokenizer = AutoTokenizer.from_pretrained(base_model)
+    tokenizer.chat_template = training_chat_template(tokenizer)
+    model = load_base_model(base_model, config)
+    trainer = build_trainer(config, model, tokenizer, dataset, dataset, tmp_path, [])
+    row = trainer.train_dataset[0]
+    kept = [t for t, label in zip(row["input_ids"], row["labels"], strict=True) if label != -100]
+    assert tokenizer.decode(kept) == "6<|im_end|>"  # the weight-0 answer "4" is context only
+    assert "4<|im_end|>" in tokenizer.decode(row["input_ids"])
+
+
 @pytest.fixture(scope="module")
 def trained(base_model: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """One short real run through the CLI: 16 examples, batch 2, 6 steps at a high rate."""

@@ -20,7 +20,7 @@ def test_each_structural_problem_gets_its_reason_when_nothing_is_trimmed(tmp_pat
         turns(("user", "A"), ("user", "B"), ("assistant", "C")),  # 4
         turns(("user", "Question?"), ("assistant", "Answer."), ("user", "More?")),  # 5
         turns(("user", "Question?"), ("assistant", "   ")),  # 6
-        turns(("user", "Question?"), ("tool", "{}"), ("assistant", "Answer.")),  # 7
+        turns(("user", "Question?"), ("critic", "{}"), ("assistant", "Answer.")),  # 7
         turns(("system", "S"), ("user", "Q"), ("system", "S2"), ("assistant", "A")),  # 8
         turns(("user", "Q1"), ("assistant", "A1"), ("user", "Q2"), ("assistant", "A2")),  # 9 ok
     ]

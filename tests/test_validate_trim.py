@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 from pydantic import ValidationError
 
-from curate.record import content_id
+from curate.record import compact_turns, content_id
 from curate.runs.runner import run_pipeline
 from curate.stages.validate import ValidateConfig
 from tests.conftest import write_jsonl
@@ -36,7 +36,7 @@ def test_trailing_user_turns_are_trimmed_to_the_last_answer_by_default(tmp_path)
     assert result.rejected.height == 0
     kept = by_line(result.kept)
     for line in (1, 2, 3, 4):
-        assert kept[line]["messages"] == rows[3]["messages"], line
+        assert compact_turns(kept[line]["messages"]) == rows[3]["messages"], line
         assert kept[line]["id"] == content_id(rows[3]["messages"])
     old_id = content_id(rows[0]["messages"])
     assert kept[1]["lineage"] == [
@@ -65,7 +65,7 @@ def test_a_conversation_with_no_answer_to_trim_to_is_still_rejected(tmp_path):
         "d.jsonl line 1: the last turn is 'user' and no assistant turn before it to trim to"
     )
     # a rejected row is exported as it came in, with its own id and no lineage
-    assert rejected[2]["messages"] == rows[1]["messages"]
+    assert compact_turns(rejected[2]["messages"]) == rows[1]["messages"]
     assert rejected[2]["id"] == content_id(rows[1]["messages"])
     assert rejected[2]["lineage"] == []
     assert result.metrics["trimmed_trailing_user"] == 0
@@ -104,9 +104,9 @@ def test_a_leading_assistant_turn_is_rejected_by_default_and_trimmed_on_request(
         "d.jsonl line 4: turn 3 is 'user' where 'assistant' was expected (roles must alternate)"
     )
     kept = by_line(trim.kept)
-    assert kept[1]["messages"] == turns(*ANSWERED)["messages"]
+    assert compact_turns(kept[1]["messages"]) == turns(*ANSWERED)["messages"]
     both = kept[2]
-    assert both["messages"] == turns(("system", "Be brief."), *ANSWERED)["messages"]
+    assert compact_turns(both["messages"]) == turns(("system", "Be brief."), *ANSWERED)["messages"]
     assert [e["change"] for e in both["lineage"]] == [
         "trimmed_leading_assistant",
         "trimmed_trailing_user",

@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from curate_tui.key_map import KEY_MAP, key
 from curate_tui.messages import RunCompleted, RunFailed
 from curate_tui.screens.help_screen import HelpScreen
 from curate_tui.screens.home_screen import HomeScreen
@@ -24,8 +25,8 @@ class CurateApp(App[None]):
     CSS_PATH = "curate.tcss"
     TITLE = "curate"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
+        key("help", "help", "Help"),
+        key("quit", "quit", "Quit", show=False),  # q works everywhere; the footer needs room
     ]
 
     def __init__(self, workspace: Path, *, pipeline: Path | None = None) -> None:
@@ -42,7 +43,8 @@ class CurateApp(App[None]):
         self.install_screen(RunScreen(self.session), name="run")
 
     def on_run_completed(self, message: RunCompleted) -> None:
-        self.home.reload_runs()
+        # the new run is the one to look at next, not whichever was highlighted before
+        self.home.reload_runs(select=message.outcome.run_dir)
 
     def on_run_failed(self, message: RunFailed) -> None:
         self.home.reload_runs()
@@ -52,16 +54,20 @@ class CurateApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen.active_bindings.values()))
+            screen = self.screen
+            about = type(screen).__name__
+            self.push_screen(HelpScreen(screen.active_bindings.values(), screen_class=about))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette offers every key binding of the screen, besides Textual's own commands."""
+        """The palette offers every key binding of the screen (those kept out of the footer
+        too, such as bulk decisions), besides Textual's own commands."""
         builtin = list(super().get_system_commands(screen))
         yield from builtin
         seen = {command.title for command in builtin}
-        for key, active in screen.active_bindings.items():
+        for pressed, active in screen.active_bindings.items():
             binding = active.binding
-            if not (binding.show and active.enabled and binding.description):
+            mapped = binding.show or binding.id in KEY_MAP
+            if not (mapped and active.enabled and binding.description):
                 continue
             if binding.description in seen:
                 continue
@@ -70,4 +76,4 @@ class CurateApp(App[None]):
             def run(action: str = binding.action, node: DOMNode = active.node) -> None:
                 self.call_later(self.run_action, action, node)
 
-            yield SystemCommand(binding.description, f"key {binding.key_display or key}", run)
+            yield SystemCommand(binding.description, f"key {binding.key_display or pressed}", run)

@@ -47,4 +47,5 @@ def audit_summary(status: AuditStatus) -> str:
         f"{status.reviewed}/{len(status.items)} reviewed · {status.passed} pass · "
         f"{status.failed} fail · {skipped} skipped · pass rate {percent(status.pass_rate)} "
         f"(gate {status.threshold:.0%})"
+        + (f" · {status.carried} carried" if status.carried else "")
     )

@@ -82,6 +82,11 @@ class ExampleFilters:
 
 
 @dataclass
+class FiltersLeft(Message):
+    """The user pressed escape in a filter picker or the search box: back to the list."""
+
+
+@dataclass
 class FiltersChanged(Message):
     """The user changed a Browse filter."""
 

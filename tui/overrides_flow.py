@@ -13,6 +13,7 @@ from curate_tui.session import Session
 
 Decision = Action | Literal["clear"]
 CLEARED = "cleared in the TUI"  # the reason stored when a decision is withdrawn
+UNDONE = "undone in the TUI"  # the reason stored when an undo withdraws a decision
 
 
 class OverrideScreen(Screen[None]):
@@ -30,6 +31,8 @@ class OverrideScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.overrides: dict[str, Override] = {}
+        # each decision (one example, or a bulk one) as the overrides it replaced, newest last
+        self.undo_stack: list[list[tuple[str, Override | None]]] = []
 
     def reload_overrides(self) -> None:
         """Read the standing overrides again."""
@@ -50,9 +53,51 @@ class OverrideScreen(Screen[None]):
                 self._store_override(example_id, decision, reason)
 
         question = self.PROMPTS[decision].format(id=example_id)
-        self.app.push_screen(TextPromptScreen(question, placeholder="reason"), save)
+        self.app.push_screen(TextPromptScreen(question, placeholder="reason", required=True), save)
+
+    def decide_many(self, example_ids: list[str], decision: Action, what: str) -> None:
+        """Store ``decision`` for every example of ``example_ids`` after one question, which
+        names how many and is the confirmation (escape cancels); one undo takes it back."""
+        if not example_ids:
+            return
+
+        def save(reason: str | None) -> None:
+            if reason is None:
+                return
+            self._remember(example_ids)
+            for example_id in example_ids:
+                self.session.store.set_override(example_id, decision, reason)
+            self.reload_overrides()
+            self.show_overrides()
+            self.notify(
+                f"Force-{decision} of {len(example_ids):,} examples; the next run applies it "
+                "(ctrl+z undoes it)."
+            )
+
+        question = f"Force-{decision} all {len(example_ids):,} {what}: why?"
+        self.app.push_screen(TextPromptScreen(question, placeholder="reason", required=True), save)
+
+    def action_undo(self) -> None:
+        """Put back the overrides the last decision replaced."""
+        if not self.undo_stack:
+            self.notify("Nothing to undo on this screen.", severity="warning")
+            return
+        batch = self.undo_stack.pop()
+        for example_id, before in batch:
+            if before is None:
+                self.session.store.set_override(example_id, "clear", UNDONE)
+            else:
+                self.session.store.set_override(example_id, before.action, before.reason)
+        self.reload_overrides()
+        self.show_overrides()
+        count = f"{len(batch):,} examples" if len(batch) > 1 else batch[0][0]
+        self.notify(f"Undid the last decision on {count}.")
+
+    def _remember(self, example_ids: list[str]) -> None:
+        self.undo_stack.append([(i, self.overrides.get(i)) for i in example_ids])
 
     def _store_override(self, example_id: str, decision: Decision, reason: str) -> None:
+        self._remember([example_id])
         self.session.store.set_override(example_id, decision, reason)
         self.reload_overrides()
         self.show_overrides()

@@ -12,15 +12,7 @@ import polars as pl
 from curate.runs.layout import RunLayout
 from curate.runs.views import load_examples
 from curate.workspace import WorkspaceDB
-
-
-def default_pipeline(workspace: Path) -> Path | None:
-    """``<workspace>/pipeline.yaml``, else the first ``pipelines/*.yaml``, else None."""
-    direct = workspace / "pipeline.yaml"
-    if direct.is_file():
-        return direct
-    candidates = sorted((workspace / "pipelines").glob("*.yaml"))
-    return candidates[0] if candidates else None
+from curate_tui.pipeline_choice import default_pipeline, remember_pipeline
 
 
 def _freshness(run_dir: Path) -> tuple[int, ...]:
@@ -77,7 +69,14 @@ class Session:
 
     @classmethod
     def open(cls, workspace: Path, pipeline: Path | None = None) -> Session:
-        """Open ``workspace`` (creating workspace.db if needed) with its default pipeline."""
+        """Open ``workspace`` (creating workspace.db if needed) with ``pipeline``, else the
+        one chosen there before, else its default (see ``default_pipeline``)."""
         workspace = workspace.resolve()
-        chosen = pipeline.resolve() if pipeline is not None else default_pipeline(workspace)
-        return cls(workspace, WorkspaceDB(workspace), chosen)
+        store = WorkspaceDB(workspace)
+        chosen = pipeline.resolve() if pipeline is not None else default_pipeline(workspace, store)
+        return cls(workspace, store, chosen)
+
+    def choose_pipeline(self, pipeline: Path) -> None:
+        """Run ``pipeline`` from now on, and remember it for the next TUI over this workspace."""
+        self.pipeline = pipeline.resolve()
+        remember_pipeline(self.workspace, self.store, self.pipeline)

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from curate.cli.common import err, out, user_errors
+from curate.errors import needs_extra
 
 
 class _ConsoleNotes:
@@ -32,16 +33,17 @@ def eval_command(
     ] = None,
 ) -> None:
     """Evaluate: task metrics, reference loss, golden regression, judge, and a verdict."""
-    from curate.evaluate import evaluate, load_eval_config
-    from curate.evaluate.report import decision_line, verdict_table
+    with needs_extra("train,eval", "evaluation"):
+        from curate.evaluate import evaluate, load_eval_config
+        from curate.evaluate.report import decision_line, verdict_table
 
-    settings = load_eval_config(
-        config,
-        tuned_model=str(tuned) if tuned else None,
-        limit=limit,
-        out=str(out_dir) if out_dir else None,
-    )
-    result = evaluate(settings, _ConsoleNotes())
+        settings = load_eval_config(
+            config,
+            tuned_model=str(tuned) if tuned else None,
+            limit=limit,
+            out=str(out_dir) if out_dir else None,
+        )
+        result = evaluate(settings, _ConsoleNotes())
     # the table needs about 120 columns; rich would squash it into a pipe's default 80
     wide = out if out.width >= 120 or out.is_terminal else Console(width=120, file=out.file)
     wide.print(verdict_table(result))

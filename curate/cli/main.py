@@ -17,7 +17,7 @@ from rich.text import Text
 from curate import __version__
 from curate.cli.common import err, out, user_errors
 from curate.errors import CurateError
-from curate.formats.convert import Format
+from curate.formats.convert import ExportFormat, Format
 
 ERROR_ROWS_EXIT = 5  # the run ended with more error rows than a stage's max_error_share
 app = typer.Typer(
@@ -85,7 +85,7 @@ def inspect(
 @user_errors
 def convert(
     file: Annotated[Path, typer.Argument(help="The data file to convert.")],
-    to: Annotated[Format, typer.Option("--to", help="Target format.")],
+    to: Annotated[ExportFormat, typer.Option("--to", help="Target format.")],
     out_path: Annotated[Path, typer.Option("--out", help="Output .jsonl, .json or .parquet.")],
     source_format: Annotated[
         Format | None, typer.Option("--from", help="Source format (default: detect).")
@@ -194,8 +194,22 @@ def _print_profile(profile: Any) -> None:
         roles.add_row(pattern, str(count))
     out.print(roles)
     out.print(f"refusal-style answers: {profile.refusal_share:.1%}")
+    _print_tool_use(profile.tool_use)
     for problem in profile.parse_problems:
         out.print(f"[yellow]unparseable:[/yellow] {escape(problem)}", highlight=False)
+
+
+def _print_tool_use(use: Any) -> None:
+    if not (use.rows_with_tools or use.rows_with_calls):
+        return
+    out.print(
+        f"tool use: {use.rows_with_tools} rows declare tools, {use.rows_with_calls} call them "
+        f"({use.calls} calls, {use.calls_per_row_mean:g} per calling row, at most "
+        f"{use.calls_per_row_max}); {use.parallel_call_turns} turns with parallel calls; "
+        f"{use.ends_on_call_share:.1%} of calling rows end on a call"
+    )
+    shown = ", ".join(f"{name} {n}" for name, n in use.tools_by_frequency.items())
+    out.print(f"tools called: {escape(shown)}", highlight=False)
 
 
 @app.command()

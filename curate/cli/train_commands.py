@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from curate.cli.common import err, out, user_errors
-from curate.errors import CurateError
+from curate.errors import CurateError, needs_extra
 
 
 @user_errors
@@ -30,18 +30,13 @@ def train(
         settings = settings.model_copy(update={"out": out_dir})
     if settings.out is None:
         raise CurateError("no output folder", file=config, field="out", hint="set out: or --out")
-    try:
+    with needs_extra("train", "training"):
         from curate.train.api import train as run_training
-    except ImportError as exc:
-        raise CurateError(
-            f"training needs the train extra ({exc.name} is missing)",
-            hint="pip install 'curate[train]'",
-        ) from None
-    from curate.train.progress import RichTrainReporter
+        from curate.train.progress import RichTrainReporter
 
-    _quiet_libraries()
-    with RichTrainReporter(err) as reporter:
-        result = run_training(settings, reporter)
+        _quiet_libraries()
+        with RichTrainReporter(err) as reporter:
+            result = run_training(settings, reporter)
     best = f"{result.best_eval_loss:.4f}" if result.best_eval_loss is not None else "-"
     resumed = Path(result.resumed_from).name if result.resumed_from else None
     out.print(

@@ -11,7 +11,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from curate.config.reader import dotted, explain, read_mapping
 from curate.config.stage_rules import teacher_judges_itself, unredacted_remote_stage
 from curate.errors import PipelineError
-from curate.formats.convert import Format
+from curate.formats.convert import ExportFormat, Format
 from curate.stages import STAGE_CONFIGS, StageSpec
 
 
@@ -29,7 +29,11 @@ class InputConfig(_Strict):
 class ExportConfig(_Strict):
     """What the run writes under ``export/``."""
 
-    format: Format = "chat"
+    format: ExportFormat = Field(
+        "chat",
+        description="chat, alpaca, sharegpt, preference, or openai (the fine-tuning upload "
+        "as is; curate_id, source and meta go to <split>.ids.jsonl beside it)",
+    )
     hf_dataset: bool = Field(False, description="also write a Hugging Face DatasetDict folder")
     include_id: bool = Field(True, description="write curate's content id as `curate_id`")
     include_meta: bool = Field(True, description="write the source row's other fields back")

@@ -12,10 +12,22 @@ from typing import Any, Literal
 
 import orjson
 
-from curate.record import Message
+from curate.formats.tool_turns import (
+    SHAREGPT_CALL,
+    SHAREGPT_RESULT,
+    TurnError,
+    chat_turn,
+    sharegpt_tool_turn,
+    sharegpt_tools,
+    sharegpt_turns_of,
+    tools_json,
+)
+from curate.record import Message, source_turn
 
 Format = Literal["chat", "alpaca", "sharegpt", "preference"]
 FORMATS: tuple[Format, ...] = ("chat", "alpaca", "sharegpt", "preference")
+# Formats curate writes: the ones it reads, plus OpenAI's fine-tuning upload (openai_upload.py).
+ExportFormat = Literal["chat", "alpaca", "sharegpt", "preference", "openai"]
 
 SHAREGPT_TO_ROLE = {
     "human": "user",
@@ -32,10 +44,10 @@ ROLE_TO_SHAREGPT = {"user": "human", "assistant": "gpt", "system": "system"}
 SHADOWED_META = "curate_meta"
 
 _FORMAT_KEYS: dict[Format, tuple[str, ...]] = {
-    "chat": ("messages",),
+    "chat": ("messages", "tools"),
     "alpaca": ("instruction", "input", "output", "system", "history"),
-    "sharegpt": ("conversations",),
-    "preference": ("prompt", "chosen", "rejected"),
+    "sharegpt": ("conversations", "tools"),
+    "preference": ("prompt", "chosen", "rejected", "tools"),
 }
 
 
@@ -57,6 +69,7 @@ class CanonicalRow:
     rejected: list[Message] | None
     meta: dict[str, Any]
     format: Format
+    tools: str | None = None  # canonical JSON of the OpenAI ``tools`` list
 
 
 def detect_format(row: dict[str, Any]) -> Format | None:
@@ -78,10 +91,19 @@ def to_canonical(row: dict[str, Any], fmt: Format) -> CanonicalRow:
     shadowed = row.get(SHADOWED_META)
     if isinstance(shadowed, dict):
         meta.update(shadowed)
+    tools = None
+    if fmt != "alpaca":
+        try:
+            tools = tools_json(row.get("tools"))
+        except TurnError as exc:
+            raise RowError(exc.field, str(exc)) from exc
     if fmt == "chat":
-        return CanonicalRow(_messages(row.get("messages"), "messages"), None, None, meta, fmt)
+        return CanonicalRow(
+            _messages(row.get("messages"), "messages"), None, None, meta, fmt, tools
+        )
     if fmt == "sharegpt":
-        return CanonicalRow(_sharegpt_turns(row.get("conversations")), None, None, meta, fmt)
+        turns = _sharegpt_turns(row.get("conversations"))
+        return CanonicalRow(turns, None, None, meta, fmt, tools)
     if fmt == "alpaca":
         return CanonicalRow(_alpaca_turns(row), None, None, meta, fmt)
     prompt = _turns_or_text(row.get("prompt"))
@@ -92,7 +114,7 @@ def to_canonical(row: dict[str, Any], fmt: Format) -> CanonicalRow:
     )
     chosen = _answer(row.get("chosen"), "chosen")
     rejected = _answer(row.get("rejected"), "rejected")
-    return CanonicalRow(prompt_turns, chosen, rejected, meta, fmt)
+    return CanonicalRow(prompt_turns, chosen, rejected, meta, fmt, tools)
 
 
 def from_canonical(
@@ -102,16 +124,26 @@ def from_canonical(
     out: dict[str, Any] = dict(extra or {})
     turns = example.messages + (example.chosen or [])
     if fmt == "chat":
-        out["messages"] = [{"role": t["role"], "content": t["content"]} for t in turns]
+        out["messages"] = [source_turn(t) for t in turns]
+        if example.tools is not None:
+            out["tools"] = orjson.loads(example.tools)
     elif fmt == "sharegpt":
-        out["conversations"] = [
-            {"from": ROLE_TO_SHAREGPT.get(t["role"], t["role"]), "value": t["content"]}
-            for t in turns
-        ]
+        try:
+            out["conversations"] = [
+                shared for t in turns for shared in sharegpt_turns_of(t, ROLE_TO_SHAREGPT)
+            ]
+        except TurnError as exc:
+            raise RowError(f"messages.{exc.field}", str(exc)) from exc
+        if example.tools is not None:
+            out["tools"] = sharegpt_tools(example.tools)
     elif fmt == "alpaca":
+        if example.tools is not None or any(_is_tool_turn(t) for t in turns):
+            raise RowError("messages", "Alpaca has no place for tools or tool calls")
         out.update(_alpaca_fields(turns))
     else:
         out.update(_preference_fields(example))
+        if example.tools is not None:
+            out["tools"] = orjson.loads(example.tools)
     shadowed = {}
     for key, value in example.meta.items():
         if key in _FORMAT_KEYS[fmt]:  # would be read back as a format field: nest it
@@ -121,6 +153,12 @@ def from_canonical(
     if shadowed:
         out[SHADOWED_META] = shadowed
     return out
+
+
+def _is_tool_turn(turn: Message) -> bool:
+    return turn["role"] in ("tool", "function") or any(
+        turn.get(k) is not None for k in ("tool_calls", "function_call", "parts")
+    )
 
 
 def _text(value: Any, field: str) -> str:
@@ -153,7 +191,7 @@ def _messages(value: Any, field: str) -> list[Message]:
         raise RowError(field, f"expected a list of turns, got {type(value).__name__}")
     turns: list[Message] = []
     for i, turn in enumerate(value):
-        if type(turn) is dict:  # the common case, without per-field checks
+        if type(turn) is dict and len(turn) == 2:  # the common case, without per-field checks
             role, content = turn.get("role"), turn.get("content")
             if type(role) is str and type(content) is str:
                 turns.append({"role": role, "content": content})
@@ -161,10 +199,10 @@ def _messages(value: Any, field: str) -> list[Message]:
         where = f"{field}[{i}]"
         if not isinstance(turn, dict):
             raise RowError(where, f"expected an object with role and content, got {turn!r:.40}")
-        role = turn.get("role")
-        if not isinstance(role, str):
-            raise RowError(f"{where}.role", "missing or not a string")
-        turns.append({"role": role, "content": _text(turn.get("content"), f"{where}.content")})
+        try:
+            turns.append(chat_turn(turn))
+        except TurnError as exc:
+            raise RowError(f"{where}.{exc.field}", str(exc)) from exc
     return turns
 
 
@@ -173,13 +211,34 @@ def _sharegpt_turns(value: Any) -> list[Message]:
     if not isinstance(value, list):
         raise RowError("conversations", f"expected a list of turns, got {type(value).__name__}")
     turns: list[Message] = []
+    pending: list[str] = []  # ids of function_call turns' calls not answered yet
     for i, turn in enumerate(value):
         where = f"conversations[{i}]"
         if not isinstance(turn, dict) or not isinstance(turn.get("from"), str):
             raise RowError(where, "expected an object with 'from' and 'value'")
         speaker = turn["from"]
+        if speaker.lower() in (SHAREGPT_CALL, SHAREGPT_RESULT):
+            try:
+                tool_turn = sharegpt_tool_turn(speaker.lower(), turn.get("value"), i, pending)
+            except TurnError as exc:
+                raise RowError(f"{where}.{exc.field}", str(exc)) from exc
+            before = turns[-1] if turns else None
+            calls_after_text = (
+                before and before["role"] == "assistant" and "tool_calls" not in before
+            )
+            if "tool_calls" in tool_turn and calls_after_text:  # the text the turn said first
+                tool_turn["content"] = before["content"]
+                turns.pop()
+            turns.append(tool_turn)
+            continue
         role = SHAREGPT_TO_ROLE.get(speaker.lower(), speaker)
         turns.append({"role": role, "content": _text(turn.get("value"), f"{where}.value")})
+        if len(turn) > 2:  # per-turn name and weight, as curate writes them
+            try:
+                extras = chat_turn({"role": role, **{k: turn.get(k) for k in ("name", "weight")}})
+            except TurnError as exc:
+                raise RowError(f"{where}.{exc.field}", str(exc)) from exc
+            turns[-1].update((k, v) for k, v in extras.items() if k in ("name", "weight"))
     return turns
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import orjson
 
 from curate.errors import CurateError
-from curate.formats.convert import Format
+from curate.formats.convert import ExportFormat, Format
 from curate.io.atomic import atomic_path
 from curate.io.ingest import InputSource, ingest
 from curate.runs.export_files import render_rows
@@ -23,7 +23,7 @@ class ConvertResult:
 
 
 def convert_file(
-    source: Path, target: Path, *, to: Format, source_format: Format | None = None
+    source: Path, target: Path, *, to: ExportFormat, source_format: Format | None = None
 ) -> ConvertResult:
     """Read ``source``, write ``target`` (.jsonl, .json or .parquet) in format ``to``."""
     suffix = target.suffix.lower()

@@ -12,16 +12,27 @@ class _Row(BaseModel):
 
 
 class ChatMessage(BaseModel):
-    """One turn. ``content`` may also be a list of OpenAI text parts."""
+    """One turn. ``content`` may also be a list of parts (text, image_url, input_audio)."""
 
-    role: str = Field(description="system, user or assistant; others are rejected by validate")
+    role: str = Field(
+        description="system, user, assistant, tool or function; others are rejected by validate"
+    )
     content: str | list[dict] | None
+    name: str | None = None
+    weight: Literal[0, 1] | None = Field(None, description="0: not trained on (assistant)")
+    tool_calls: list[dict] | None = Field(
+        None, description="assistant calls: {id, type: function, function: {name, arguments}}"
+    )
+    tool_call_id: str | None = Field(None, description="the call a tool turn answers")
+    function_call: dict | None = Field(None, description="legacy single call {name, arguments}")
 
 
 class ChatRow(_Row):
-    """OpenAI chat format: ``{"messages": [...]}`` plus any other fields (kept as meta)."""
+    """OpenAI chat format: ``{"messages": [...]}``, optional ``tools``, plus any other fields
+    (kept as meta)."""
 
     messages: list[ChatMessage]
+    tools: list[dict] | None = Field(None, description="function definitions (JSON Schema)")
 
 
 class AlpacaRow(_Row):

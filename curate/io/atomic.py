@@ -19,6 +19,9 @@ import orjson
 from curate.errors import CurateError
 
 _DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+# polars' Parquet writer reports a failed write inside its page-header encoder with this text
+# and without the OS error (large pages go through it; a full disk then reads like this)
+_WRITE_LOST_ERRNO = "Invalid thrift: transport error"
 
 
 @contextmanager
@@ -70,6 +73,8 @@ def _full_disk_named(target: Path) -> Iterator[None]:
         raise OSError(exc.errno, exc.strerror, str(target)) from exc
     except Exception as exc:
         code = next((c for c in _DISK_FULL if f"(os error {c})" in str(exc)), None)
+        if code is None and _WRITE_LOST_ERRNO in str(exc):
+            code = errno.ENOSPC  # the writer's only I/O is writing: a failed write, errno lost
         if code is None:
             raise
         raise OSError(code, os.strerror(code), str(target)) from exc

@@ -203,6 +203,7 @@ class _FrameBuilder:
         self.messages: list[str] = []
         self.chosen: list[str | None] = []
         self.rejected: list[str | None] = []
+        self.tools: list[str | None] = []
         self.meta: list[str] = []
         self.formats: list[str] = []
         self.files: list[str] = []
@@ -240,16 +241,23 @@ class _FrameBuilder:
         if example.meta and (problem := passthrough_problem(example.meta, raw.line)):
             return self._reject(row, raw, label, where, problem.reason, problem.message)
         messages = orjson.dumps(example.messages, option=_SORTED)
-        if example.chosen is None:
+        if example.chosen is None and example.tools is None:
             self.ids.append(hashlib.sha256(messages).hexdigest()[:16])
             self.chosen.append(None)
             self.rejected.append(None)
+        elif example.chosen is None:
+            self.ids.append(content_id(example.messages, tools=example.tools))
+            self.chosen.append(None)
+            self.rejected.append(None)
         else:
-            self.ids.append(content_id(example.messages, example.chosen, example.rejected))
+            self.ids.append(
+                content_id(example.messages, example.chosen, example.rejected, example.tools)
+            )
             self.chosen.append(orjson.dumps(example.chosen, option=_SORTED).decode())
             self.rejected.append(orjson.dumps(example.rejected, option=_SORTED).decode())
         self.rows.append(row)
         self.messages.append(messages.decode())
+        self.tools.append(example.tools)
         self.meta.append(orjson.dumps(example.meta, default=str).decode())
         self.formats.append(detected)
         self.files.append(label)
@@ -288,6 +296,7 @@ class _FrameBuilder:
                 "messages": decode(self.messages),
                 "chosen": decode(self.chosen),
                 "rejected": decode(self.rejected),
+                "tools": pl.Series(self.tools, dtype=pl.String),
                 "meta": self.meta,
                 "format": self.formats,
                 "source_file": self.files,

@@ -9,6 +9,7 @@ import polars as pl
 
 from curate.io.containers import detect_container
 from curate.io.ingest import InputSource, ingest
+from curate.io.tool_use import ToolUse, tool_use
 from curate.record import conversation_expr, role_text_expr
 from curate.text.answer_checks import REFUSAL_PATTERN
 
@@ -53,6 +54,7 @@ class FileProfile:
     refusal_share: float
     example_tokens: Distribution | None = None
     parse_problems: list[str] = field(default_factory=list)
+    tool_use: ToolUse = field(default_factory=ToolUse)
 
 
 def profile_file(path: Path, *, tokenizer: Path | None = None, top: int = 5) -> FileProfile:
@@ -90,6 +92,7 @@ def profile_file(path: Path, *, tokenizer: Path | None = None, top: int = 5) -> 
         refusal_share=round(float(refusals.mean()), 4) if refusals.len() else 0.0,  # type: ignore[arg-type]
         example_tokens=_token_counts(frame["text"], tokenizer) if tokenizer else None,
         parse_problems=rejected["detail"].head(5).to_list(),
+        tool_use=tool_use(examples),
     )
 
 

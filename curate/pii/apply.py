@@ -15,6 +15,7 @@ from curate.pii.anonymize import (
     placeholder,
     rewrite,
 )
+from curate.pii.json_leaves import json_path, parse_json_text, replace_leaves, string_leaves
 from curate.pii.scan import FIELDS, BatchScan, ExampleScan
 from curate.record import MESSAGES_DTYPE
 from curate.rejections import partition
@@ -105,12 +106,42 @@ def _rewritten(
 ) -> list[dict] | None:
     if turns is None:
         return None
-    return [
-        {"role": t["role"], "content": rewrite(t["content"], replacements[(name, i)])}
+    out = [
+        {**t, "content": rewrite(t["content"], replacements[(name, i)])}
         if (name, i) in replacements
         else t
         for i, t in enumerate(turns)
     ]
+    for (field, i), spans in replacements.items():
+        if field != name and field.startswith(f"{name}[{i}]."):
+            out[i] = _with_leaf_rewritten(out[i], field[len(f"{name}[{i}].") :], spans)
+    return out
+
+
+def _with_leaf_rewritten(turn: dict, where: str, spans: list) -> dict:
+    """The turn with one JSON string leaf rewritten: ``where`` is ``content$.path`` or
+    ``tool_calls[k].function.arguments$.path``; the JSON text is written back compact."""
+    location, _, path = where.partition("$")
+    if location == "content":
+        value = parse_json_text(turn["content"])
+        leaves = dict(string_leaves(value))
+        target = next(p for p in leaves if json_path(p) == "$" + path)
+        new = replace_leaves(value, {target: rewrite(leaves[target], spans)})
+        return {**turn, "content": orjson.dumps(new).decode()}
+    k = int(location.split("[", 1)[1].split("]", 1)[0])
+    calls = orjson.loads(turn["tool_calls"])
+    arguments = calls[k]["function"]["arguments"]
+    parsed = parse_json_text(arguments) if isinstance(arguments, str) else arguments
+    if parsed is None:  # arguments that are not JSON were scanned as one text
+        calls[k]["function"]["arguments"] = rewrite(arguments, spans)
+    else:
+        leaves = dict(string_leaves(parsed))
+        target = next(p for p in leaves if json_path(p) == "$" + path)
+        new = replace_leaves(parsed, {target: rewrite(leaves[target], spans)})
+        calls[k]["function"]["arguments"] = (
+            orjson.dumps(new).decode() if isinstance(arguments, str) else new
+        )
+    return {**turn, "tool_calls": orjson.dumps(calls, option=orjson.OPT_SORT_KEYS).decode()}
 
 
 def _span_text(example: ExampleScan, finding: Finding) -> str:
@@ -159,6 +190,7 @@ def _metrics(scan: BatchScan, dropped: int) -> dict[str, float | int | str]:
         "human_decisions_applied": sum(e.human for e in scan.examples),
         "texts_analyzed": scan.texts,
         "texts_with_ner": scan.ner_texts,
+        "texts_from_cache": scan.cached,
     }
     metrics |= {f"found.{k}": v for k, v in sorted(by_type.items())}
     metrics |= {f"action.{k}": v for k, v in sorted(by_action.items())}

@@ -12,19 +12,22 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+import orjson
 import polars as pl
 
 from curate.pii.analyzer import (
     PiiSetupError,
     Task,
-    analyze_texts,
     load_analyzer,
     model_entities,
     supported_entities,
 )
 from curate.pii.anonymize import Finding, allowed_spans, is_allowed, resolve_overlaps
+from curate.pii.hit_cache import cached_analyze
+from curate.pii.json_leaves import json_path, parse_json_text, string_leaves
 from curate.pii.person_check import adjacent_name_end, confirmed_person, name_prefix_end
 from curate.pii.precision import DatasetRules, line_pieces, plausible_phone, whole_words
 from curate.text.language import turn_languages
@@ -58,6 +61,7 @@ class BatchScan:
     other_languages: Counter[str] = field(default_factory=Counter)  # turns NER did not read
     adjustments: Counter[str] = field(default_factory=Counter)  # precision rules applied
     recurring: dict[tuple[str, str], int] = field(default_factory=dict)  # flagged, not rewritten
+    cached: int = 0  # distinct texts whose hits came from the cache
 
 
 def scan_batch(
@@ -67,6 +71,7 @@ def scan_batch(
     *,
     log: Callable[[str], None] = lambda _: None,
     progress: Callable[[int], None] = lambda _: None,
+    cache_root: Path | None = None,
 ) -> BatchScan:
     """Analyse each distinct turn text once and resolve every example's findings."""
     analyzer = load_analyzer(config.language, config.model)
@@ -110,20 +115,26 @@ def scan_batch(
         )
     report = _RowProgress(progress, batch.height, len(ner_texts) + len(plain_texts))
     hits = {}
+    analysed = 0
     for texts, entities, use_ner in (
         (ner_texts, wanted, True),
         (plain_texts, patterns_only, False),
     ):
         task = Task(config.language, config.model, entities, use_ner, config.batch_size)
-        found = analyze_texts(
+        found, done = cached_analyze(
             list(texts),
             task,
+            cache_root,
             workers=config.workers,
             parallel_from=config.parallel_from,
             progress=report,
         )
         hits.update(zip(texts, found, strict=True))
-    scan = BatchScan(examples, len(ner_texts) + len(plain_texts), len(ner_texts), other)
+        analysed += done
+    distinct = len(ner_texts) + len(plain_texts)
+    if cache_root is not None:
+        log(f"pii: {distinct - analysed} of {distinct} distinct texts from the cache")
+    scan = BatchScan(examples, distinct, len(ner_texts), other, cached=distinct - analysed)
     for example in examples:
         found = _findings(example, hits, config, languages, scan.adjustments)
         _resolve(example, found, config, decisions.get(example.id, []))
@@ -135,10 +146,31 @@ def _read_example(row: dict, config: PiiSettings) -> ExampleScan:
     turns: dict[TurnKey, tuple[str, str]] = {}
     for name in FIELDS:
         for i, message in enumerate(row.get(name) or []):
-            content = message["content"]
-            if message["role"] in config.roles and content and content.strip():
-                turns[(name, i)] = (message["role"], content)
+            role, content = message["role"], message["content"]
+            if role not in config.roles:
+                continue
+            tool_json = parse_json_text(content) if role in ("tool", "function") else None
+            if tool_json is not None:  # a JSON tool result: its string leaves, not the text
+                turns.update(_leaf_turns(f"{name}[{i}].content", i, role, tool_json))
+            elif content and content.strip():
+                turns[(name, i)] = (role, content)
+            for k, call in enumerate(orjson.loads(message.get("tool_calls") or "[]")):
+                arguments = (call.get("function") or {}).get("arguments")
+                where = f"{name}[{i}].tool_calls[{k}].function.arguments"
+                parsed = parse_json_text(arguments) if isinstance(arguments, str) else arguments
+                if parsed is None and isinstance(arguments, str):
+                    parsed = arguments  # not JSON: scanned as one text
+                turns.update(_leaf_turns(where, i, role, parsed))
     return ExampleScan(row["id"], row["source"], turns)
+
+
+def _leaf_turns(where: str, turn: int, role: str, value: object) -> dict[TurnKey, tuple[str, str]]:
+    """Scan entries for the string leaves of a JSON value, keyed by where each sits."""
+    return {
+        (where + json_path(path), turn): (role, text)
+        for path, text in string_leaves(value)
+        if text.strip()
+    }
 
 
 def _findings(

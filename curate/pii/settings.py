@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from curate.pii.analyzer import DEFAULT_MODEL
 from curate.pii.anonymize import Action
 
-Role = Literal["system", "user", "assistant"]
+Role = Literal["system", "user", "assistant", "tool", "function"]
 DEFAULT_ENTITIES = [
     "PERSON",
     "LOCATION",
@@ -49,7 +49,11 @@ class PiiSettings(BaseModel):
     allow_list: list[str] = Field(
         default_factory=list, description="never PII (product names, the assistant's name)"
     )
-    roles: list[Role] = Field(default_factory=lambda: ["system", "user", "assistant"])
+    roles: list[Role] = Field(
+        default_factory=lambda: ["system", "user", "assistant", "tool"],
+        description="turns scanned; tool-call arguments and JSON tool results are scanned "
+        "leaf by leaf and stay valid JSON",
+    )
     ner_roles: list[Role] = Field(
         default_factory=lambda: ["system", "user", "assistant"],
         description="turns the spaCy model reads; other turns get pattern recognizers only",
@@ -86,6 +90,9 @@ class PiiSettings(BaseModel):
         "example", description="pseudonym consistency: within each example, or the whole run"
     )
     seed: int = 0
+    cache: bool = Field(
+        True, description="keep analyzer hits per text in the workspace: reruns skip NER"
+    )
     batch_size: int = Field(64, ge=1)
     workers: int = Field(1, ge=1, description="processes for large batches")
     parallel_from: int = Field(2000, ge=1, description="distinct texts before workers start")

@@ -14,12 +14,13 @@ from curate.dedup.leakage import assert_no_leakage
 from curate.formats.convert import (
     SHADOWED_META,
     CanonicalRow,
-    Format,
+    ExportFormat,
     RowError,
     from_canonical,
 )
+from curate.formats.openai_upload import openai_row
 from curate.reasons import Reason
-from curate.record import conversation_expr
+from curate.record import conversation_expr, has_extras_expr
 from curate.runs.manifest import FileEntry
 from curate.stages.split import SPLITS
 
@@ -41,15 +42,20 @@ class ExportResult:
 
 def iter_canonical(frame: pl.DataFrame, *, with_meta: bool = True) -> Iterator[CanonicalRow]:
     """Canonical rows of a frame, in its order."""
-    columns = frame.select("messages", "chosen", "rejected", "meta", "format")
-    for messages, chosen, rejected, meta, fmt in columns.iter_rows():
-        yield CanonicalRow(messages, chosen, rejected, orjson.loads(meta) if with_meta else {}, fmt)
+    tools = pl.col("tools") if "tools" in frame.columns else pl.lit(None, pl.String).alias("tools")
+    columns = frame.select("messages", "chosen", "rejected", "meta", "format", tools)
+    for messages, chosen, rejected, meta, fmt, row_tools in columns.iter_rows():
+        meta = orjson.loads(meta) if with_meta else {}
+        yield CanonicalRow(messages, chosen, rejected, meta, fmt, row_tools)
 
 
 def render_rows(
-    frame: pl.DataFrame, fmt: Format, *, include_id: bool, include_meta: bool
+    frame: pl.DataFrame, fmt: ExportFormat, *, include_id: bool, include_meta: bool
 ) -> tuple[list[bytes], list[tuple[int, str]]]:
     """JSONL lines for the rows, and ``(row, problem)`` for rows ``fmt`` cannot hold."""
+    if fmt == "openai":
+        lines, _, failures = render_openai(frame, include_id=include_id, include_meta=include_meta)
+        return lines, failures
     fast = _chat_lines_in_rust(frame, include_id, include_meta) if fmt == "chat" else None
     lines: list[bytes] = []
     failures: list[tuple[int, str]] = []
@@ -70,18 +76,47 @@ def render_rows(
     return lines, failures
 
 
+def render_openai(
+    frame: pl.DataFrame, *, include_id: bool, include_meta: bool
+) -> tuple[list[bytes], list[bytes], list[tuple[int, str]]]:
+    """Upload lines, their sidecar lines (id, source, meta; one per upload line, same order),
+    and ``(row, problem)`` for rows OpenAI would refuse."""
+    lines: list[bytes] = []
+    sidecar: list[bytes] = []
+    failures: list[tuple[int, str]] = []
+    columns = frame.select("row", "id", "source_file", "source_line").iter_rows()
+    for (row, row_id, file, line), example in zip(columns, iter_canonical(frame), strict=True):
+        try:
+            upload, rest = openai_row(example)
+        except RowError as exc:
+            failures.append((row, str(exc)))
+            continue
+        lines.append(orjson.dumps(upload) + b"\n")
+        side: dict = {"curate_id": row_id} if include_id else {}
+        side["source"] = {"file": file, "line": line}
+        if include_meta and rest:
+            side["meta"] = rest
+        sidecar.append(orjson.dumps(side) + b"\n")
+    return lines, sidecar, failures
+
+
 def _chat_lines_in_rust(frame: pl.DataFrame, include_id: bool, include_meta: bool) -> pl.Series:
     """Chat lines encoded by polars, the same bytes ``from_canonical`` + orjson would give.
 
     Null for rows whose extra fields need the careful path (a name the format or curate uses).
     """
     fields = [pl.col("id").alias("curate_id")] if include_id else []
-    encoded = pl.struct(*fields, conversation_expr().alias("messages")).struct.json_encode()
+    plain_turns = conversation_expr().list.eval(
+        pl.struct(pl.element().struct.field("role"), pl.element().struct.field("content"))
+    )
+    encoded = pl.struct(*fields, plain_turns.alias("messages")).struct.json_encode()
     meta = pl.col("meta")
     if include_meta:
         with_meta = encoded.str.strip_suffix("}") + pl.lit(",") + meta.str.strip_prefix("{")
         encoded = pl.when(meta == "{}").then(encoded).otherwise(with_meta)
-    careful = meta.str.contains(f'"(?:messages|curate_id|{SHADOWED_META})":')
+    careful = meta.str.contains(f'"(?:messages|tools|curate_id|{SHADOWED_META})":')
+    if "tools" in frame.columns:  # tool rows and turns with extra fields take the careful path
+        careful = careful | pl.col("tools").is_not_null() | has_extras_expr()
     return frame.select(pl.when(careful).then(None).otherwise(encoded)).to_series()
 
 
@@ -90,7 +125,7 @@ def export_run(
     rejected: pl.DataFrame,
     out: Path,
     *,
-    fmt: Format,
+    fmt: ExportFormat,
     include_id: bool,
     include_meta: bool,
     hf_dataset: bool,
@@ -102,9 +137,19 @@ def export_run(
     unrepresentable: list[tuple[int, str]] = []
     for split in SPLITS:
         part = kept.filter(pl.col("split") == split).sort("row")
-        lines, failures = render_rows(part, fmt, include_id=include_id, include_meta=include_meta)
+        sidecar = None
+        if fmt == "openai":
+            lines, sidecar, failures = render_openai(
+                part, include_id=include_id, include_meta=include_meta
+            )
+        else:
+            lines, failures = render_rows(
+                part, fmt, include_id=include_id, include_meta=include_meta
+            )
         unrepresentable.extend(failures)
         result.files.append(_write_lines(out / f"{split}.jsonl", lines))
+        if sidecar is not None:
+            result.files.append(_write_lines(out / f"{split}.ids.jsonl", sidecar))
         result.sizes[split] = len(lines)
     result.unrepresentable = _unrepresentable_frame(kept, unrepresentable, fmt)
     all_rejected = pl.concat([rejected, result.unrepresentable], how="diagonal_relaxed")
@@ -112,14 +157,27 @@ def export_run(
     if hf_dataset:
         bad_rows = {row for row, _ in unrepresentable}
         exportable = kept.filter(~pl.col("row").is_in(list(bad_rows)))
-        result.hf_dataset = _write_hf(exportable, out / "hf", fmt)
+        result.hf_dataset = _write_hf(
+            exportable, out / "hf", fmt, include_id=include_id, include_meta=include_meta
+        )
     return result
 
 
 def rejected_lines(rejected: pl.DataFrame) -> list[bytes]:
     """One JSON line per rejected row: why, where, and the example itself (or its raw text)."""
     frame = rejected.sort("row")
-    for column in ("related_id", "id", "raw", "messages", "chosen", "rejected", "meta", "format"):
+    columns = (
+        "related_id",
+        "id",
+        "raw",
+        "messages",
+        "chosen",
+        "rejected",
+        "tools",
+        "meta",
+        "format",
+    )
+    for column in columns:
         if column not in frame.columns:
             frame = frame.with_columns(pl.lit(None).alias(column))
     lines = []
@@ -133,6 +191,7 @@ def rejected_lines(rejected: pl.DataFrame) -> list[bytes]:
                 record["rejected"],
                 orjson.loads(record["meta"]),
                 record["format"],
+                record["tools"],
             )
             out["example"] = from_canonical(example, "chat")
             if example.chosen is not None:
@@ -144,7 +203,7 @@ def rejected_lines(rejected: pl.DataFrame) -> list[bytes]:
 
 
 def _unrepresentable_frame(
-    kept: pl.DataFrame, failures: list[tuple[int, str]], fmt: Format
+    kept: pl.DataFrame, failures: list[tuple[int, str]], fmt: ExportFormat
 ) -> pl.DataFrame:
     problems = pl.DataFrame(
         {"row": [r for r, _ in failures], "_problem": [p for _, p in failures]},
@@ -170,8 +229,32 @@ def _write_lines(path: Path, lines: list[bytes]) -> FileEntry:
     return FileEntry(path=path.name, rows=len(lines), sha256=hashlib.sha256(data).hexdigest())
 
 
-def _write_hf(kept: pl.DataFrame, target: Path, fmt: Format) -> str:
-    """A DatasetDict with the format's columns plus ``curate_id`` and ``meta`` (JSON text)."""
+def _arrow_ready(record: dict) -> dict:
+    """One Arrow column must hold one type: ``tools`` (JSON Schemas of any shape) is written
+    as JSON text, and a turn whose content is a parts list keeps its text in ``content`` and
+    the parts, as JSON text, in ``content_parts``."""
+    if "tools" in record and not isinstance(record["tools"], str):
+        record["tools"] = orjson.dumps(record["tools"]).decode()
+    for key in ("messages", "prompt", "chosen", "rejected"):
+        turns = record.get(key)
+        if not isinstance(turns, list):
+            continue
+        for turn in turns:
+            if isinstance(turn, dict) and isinstance(turn.get("content"), list):
+                parts = turn["content"]
+                texts = [p.get("text", "") for p in parts if p.get("type") == "text"]
+                turn["content"] = "".join(texts)
+                turn["content_parts"] = orjson.dumps(parts).decode()
+    return record
+
+
+def _write_hf(
+    kept: pl.DataFrame, target: Path, fmt: ExportFormat, *, include_id: bool, include_meta: bool
+) -> str:
+    """A DatasetDict with the format's columns plus, under the JSONL's options, ``curate_id``
+    and ``meta`` (JSON text: the source fields' types differ from row to row, and an Arrow
+    column holds one); for ``openai`` the chat columns (the upload has no dataset form)."""
+    fmt = "chat" if fmt == "openai" else fmt
     import pyarrow as pa
     from datasets import Dataset, DatasetDict, disable_progress_bars
 
@@ -182,9 +265,15 @@ def _write_hf(kept: pl.DataFrame, target: Path, fmt: Format) -> str:
         part = kept.filter(pl.col("split") == split).sort("row")
         records = []
         for example, row_id in zip(iter_canonical(part), part["id"], strict=True):
-            meta = orjson.dumps(example.meta).decode()
+            extra = {"curate_id": row_id} if include_id else {}
+            if include_meta:
+                extra["meta"] = orjson.dumps(example.meta).decode()
             example.meta = {}
-            records.append(from_canonical(example, fmt, extra={"curate_id": row_id, "meta": meta}))
+            record = from_canonical(example, fmt, extra=extra)
+            records.append(_arrow_ready(record))
+        # from_pylist takes its columns from the first record: name every record's columns
+        columns = list(dict.fromkeys(key for record in records for key in record))
+        records = [{key: record.get(key) for key in columns} for record in records]
         parts[split] = Dataset(pa.Table.from_pylist(records)) if records else Dataset.from_dict({})
     DatasetDict(parts).save_to_disk(str(target))
     return target.name

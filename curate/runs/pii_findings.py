@@ -11,6 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from curate.errors import CurateError
+from curate.pii.json_leaves import leaf_text
 from curate.runs.layout import RunLayout
 
 FINDING_COLUMNS = (
@@ -64,8 +65,11 @@ def run_findings(run_dir: Path) -> pl.DataFrame:
     for row, field, turn, start, end in spans.select(
         "row", "field", "turn", "start", "end"
     ).iter_rows():
-        turns = by_row[row][field] or []
+        name, _, leaf = field.partition("[")  # a tool leaf: messages[1].tool_calls[0]...$.x
+        turns = by_row[row][name] or []
         content = turns[turn]["content"] if turn < len(turns) else ""
+        if leaf and turn < len(turns):
+            content = leaf_text(turns[turn], leaf.partition("].")[2])
         texts.append(content[start:end])
     sources = originals.select("row", "source")
     return (

@@ -123,7 +123,8 @@ def filter_examples(
     split: str | None = None,
     text: str | None = None,
 ) -> pl.DataFrame:
-    """Rows matching every given filter; ``text`` searches prompt, answer and id, any case."""
+    """Rows matching every given filter; ``text`` searches every turn (not only the first
+    prompt and the last answer) and the id, any case."""
     conditions = []
     for column, value in (
         ("status", status),
@@ -135,11 +136,9 @@ def filter_examples(
             conditions.append(pl.col(column) == value)
     if text:
         needle = text.lower()
-        conditions.append(
-            pl.col("prompt").str.to_lowercase().str.contains(needle, literal=True)
-            | pl.col("answer").str.to_lowercase().str.contains(needle, literal=True)
-            | pl.col("id").str.starts_with(needle)
-        )
+        content = pl.element().struct.field("content").fill_null("").str.to_lowercase()
+        in_turns = conversation_expr().list.eval(content.str.contains(needle, literal=True))
+        conditions.append(in_turns.list.any() | pl.col("id").str.starts_with(needle))
     return frame.filter(*conditions) if conditions else frame
 
 

@@ -204,8 +204,8 @@ class Heuristics:
             if turn["role"] == "user":
                 question = text
                 continue
-            if turn["role"] != "assistant":
-                continue
+            if turn["role"] != "assistant" or (not text and turn.get("tool_calls")):
+                continue  # a turn that only calls a tool has no answer text to check
             for check in ANSWER_CHECKS:
                 if cfg.action(check) != "off" and all(f.check != check for f in found):
                     finding = _answer_check(check, question, text)

@@ -53,7 +53,15 @@ class PiiStage:
             from curate.workspace.pii_marks import PiiMarkStore
 
             decisions = PiiMarkStore(ctx.decisions).standing(batch["id"].to_list())
-        scan = scan_batch(batch, self.config, decisions or {}, log=ctx.log, progress=ctx.progress)
+        cache = ctx.workspace / "cache" / "pii" if self.config.cache else None
+        scan = scan_batch(
+            batch,
+            self.config,
+            decisions or {},
+            log=ctx.log,
+            progress=ctx.progress,
+            cache_root=cache,
+        )
         kept, rejected, metrics = apply_findings(batch, scan, self.config)
         for warning in str(metrics.get("warnings", "")).split(" | "):
             if warning:

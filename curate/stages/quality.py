@@ -181,13 +181,20 @@ def _with_measures(batch: pl.DataFrame) -> pl.DataFrame:
     turn numbers of the shortest and longest, whether any answer has a letter or digit, and
     the whole example's length."""
     turn = pl.element().struct
-    is_assistant = turn.field("role") == "assistant"
+    # an assistant turn that only calls tools has no text to measure: its target is the call
+    calls_only = (
+        turn.field("tool_calls").is_not_null() | turn.field("function_call").is_not_null()
+    ) & (turn.field("content").fill_null("").str.strip_chars() == "")
+    is_assistant = (turn.field("role") == "assistant") & ~calls_only
     content = turn.field("content").fill_null("")
     # null for other roles keeps each length at its turn's position, for the turn numbers
     lengths = conversation_expr().list.eval(
         pl.when(is_assistant).then(content.str.strip_chars().str.len_chars())
     )
-    has_text = conversation_expr().list.eval(is_assistant & content.str.contains(r"[\p{L}\p{N}]"))
+    has_text = conversation_expr().list.eval(
+        (is_assistant & content.str.contains(r"[\p{L}\p{N}]"))
+        | ((turn.field("role") == "assistant") & calls_only)
+    )
     return batch.with_columns(
         _lens=lengths,
         _text=has_text.list.any(),

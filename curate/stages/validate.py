@@ -28,6 +28,7 @@ from curate.reasons import Reason
 from curate.record import ROLES, content_id, conversation_expr
 from curate.stages.base import RunContext, StageConfig, StageResult, partition
 from curate.stages.registry import register_stage
+from curate.stages.tool_checks import TOOL_REASONS, tool_problems
 
 # Turn-level problems, most serious first; a row is rejected for its most serious one.
 _TURN_PROBLEMS = ("schema.unknown_role", "schema.empty_content", "schema.bad_role_order")
@@ -43,6 +44,8 @@ _HELPERS = (
     "_original",
     "_cut_head",
     "_cut_tail",
+    "_tool_reason",
+    "_tool_detail",
 )
 Repair = Literal["reject", "trim"]
 
@@ -51,18 +54,23 @@ Repair = Literal["reject", "trim"]
     reasons=(
         Reason("schema.no_messages", "The example has no turns."),
         Reason("schema.invalid_utf8", "The source bytes were not valid UTF-8."),
-        Reason("schema.unknown_role", "A turn has a role other than system, user or assistant."),
+        Reason(
+            "schema.unknown_role",
+            "A turn has a role other than system, user, assistant, tool or function.",
+        ),
         Reason("schema.empty_content", "A turn is empty or whitespace only."),
         Reason("schema.bad_first_role", "The first turn is neither system nor user."),
         Reason(
             "schema.bad_role_order",
-            "Roles do not alternate user/assistant after an optional system turn.",
+            "Roles do not alternate user/assistant after an optional system turn "
+            "(tool calls and their results count as part of the assistant's turn).",
         ),
         Reason("schema.bad_last_role", "The last turn is not an assistant turn."),
         Reason(
             "schema.bad_preference",
             "A preference pair lacks a chosen or rejected assistant answer.",
         ),
+        *TOOL_REASONS,
     )
 )
 class ValidateConfig(StageConfig):
@@ -97,7 +105,9 @@ class Validate:
     def run(self, batch: pl.DataFrame, ctx: RunContext) -> StageResult:
         trimmed = _trimmed(batch, self.config)
         worst_turn = _worst_turn_problems(trimmed)
-        frame = trimmed.join(worst_turn, on="row", how="left", maintain_order="left").with_columns(
+        frame = trimmed.join(worst_turn, on="row", how="left", maintain_order="left")
+        frame = frame.join(tool_problems(trimmed), on="row", how="left", maintain_order="left")
+        frame = frame.with_columns(
             _n=conversation_expr().list.len(),
             _first=conversation_expr().list.first().struct.field("role"),
             _last=conversation_expr().list.last().struct.field("role"),
@@ -112,6 +122,8 @@ class Validate:
             .then(pl.col("_problem"))
             .when(~pl.col("_first").is_in(["system", "user"]))
             .then(pl.lit("schema.bad_first_role"))
+            .when(pl.col("_tool_reason").is_not_null())  # more telling than the role order
+            .then(pl.col("_tool_reason"))
             .when(pl.col("_problem").is_not_null())
             .then(pl.col("_problem"))
             .when(pl.col("_last") != "assistant")
@@ -261,7 +273,7 @@ def _detail(reason: pl.Expr, config: ValidateConfig) -> pl.Expr:
         .when(reason == "schema.unknown_role")
         .then(
             pl.format(
-                "{}: turn {} has role '{}' (expected system, user or assistant)",
+                "{}: turn {} has role '{}' (expected system, user, assistant or tool)",
                 src,
                 turn,
                 pl.col("_role"),
@@ -283,6 +295,8 @@ def _detail(reason: pl.Expr, config: ValidateConfig) -> pl.Expr:
         )
         .when(reason == "schema.bad_last_role")
         .then(last_role)
+        .when(reason.str.starts_with("tool."))
+        .then(pl.col("_tool_detail"))
         .otherwise(
             pl.format(
                 "{}: a preference pair needs non-empty assistant answers in chosen and rejected",
@@ -296,24 +310,38 @@ def _worst_turn_problems(batch: pl.DataFrame) -> pl.DataFrame:
     """Per row, its most serious turn-level problem with the turn's position and role."""
     role = pl.col("_turn").struct.field("role")
     content = pl.col("_turn").struct.field("content")
+    calls = (
+        pl.col("_turn").struct.field("tool_calls").is_not_null()
+        | pl.col("_turn").struct.field("function_call").is_not_null()
+    )
     turns = (
         batch.select("row", conversation_expr().alias("_turn"))
         .explode("_turn")
         .filter(pl.col("_turn").is_not_null())
-        .with_columns(_pos=pl.int_range(pl.len()).over("row"), _role=role)
+        .with_columns(_pos=pl.int_range(pl.len()).over("row"), _role=role, _calls=calls)
+    )
+    # Tool results, and the assistant turns after them, continue the assistant's turn, so
+    # roles alternate over the other turns: user, assistant(calls), tool, assistant, user...
+    result = pl.col("_role").is_in(["tool", "function"])
+    continues = result | (
+        (pl.col("_role") == "assistant") & result.shift(1).over("row").fill_null(False)
+    )
+    turns = turns.with_columns(
+        _continues=continues,
+        _apos=(~continues).cast(pl.Int64).cum_sum().over("row") - 1,
     )
     offset = (pl.col("_role").first().over("row") == "system").cast(pl.Int64)
     expected = (
-        pl.when((pl.col("_pos") - offset) % 2 == 0)
+        pl.when((pl.col("_apos") - offset) % 2 == 0)
         .then(pl.lit("user"))
         .otherwise(pl.lit("assistant"))
     )
     problem = (
         pl.when(~pl.col("_role").is_in(list(ROLES)))
         .then(pl.lit(_TURN_PROBLEMS[0]))
-        .when(content.is_null() | (content.str.strip_chars() == ""))
+        .when(~pl.col("_calls") & (content.is_null() | (content.str.strip_chars() == "")))
         .then(pl.lit(_TURN_PROBLEMS[1]))
-        .when((pl.col("_pos") >= offset) & (pl.col("_role") != expected))
+        .when(~pl.col("_continues") & (pl.col("_apos") >= offset) & (pl.col("_role") != expected))
         .then(pl.lit(_TURN_PROBLEMS[2]))
     )
     severity = pl.col("_problem").replace_strict(

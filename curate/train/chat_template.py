@@ -79,7 +79,9 @@ def _chatml_template(default_system: str) -> str:
         "{% for message in messages %}"
         "{% if loop.first and message['role'] != 'system' %}{{ '" + escaped + "' }}{% endif %}"
         "{{ '" + _START + "' + message['role'] + '\\n' }}"
-        "{% if message['role'] == 'assistant' %}"
+        # a weight-0 assistant turn (OpenAI's "do not train on this turn") renders the same
+        # text outside the markers, so it is context and not a target
+        "{% if message['role'] == 'assistant' and message.get('weight') != 0 %}"
         "{% generation %}{{ message['content'] + '" + _END + "' }}{% endgeneration %}"
         "{% else %}{{ message['content'] + '" + _END + "' }}{% endif %}"
         "{{ '\\n' }}"

@@ -70,13 +70,31 @@ def read_conversations(path: Path, split: str) -> list[list[dict[str, str]]]:
     pair trains on its chosen answer); a bad row stops with its file and line."""
     examples, _, _ = ingest([InputSource(path, str(path), None)], strict=True)
     conversations = [
-        row.messages + (row.chosen or []) for row in iter_canonical(examples, with_meta=False)
+        _training_turns(row.messages + (row.chosen or []))
+        for row in iter_canonical(examples, with_meta=False)
     ]
     if not conversations:
         raise TrainDataError(f"the {split} split is empty: nothing to train on", file=path)
     if not any(t["role"] == "assistant" for c in conversations for t in c):
         raise TrainDataError(f"the {split} split has no assistant turns to learn", file=path)
     return conversations
+
+
+def _training_turns(turns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Role, text and, when set, weight: what the training template reads. A turn with tool
+    calls or a tool result would render as plain text here, so it is refused for now."""
+    out = []
+    for turn in turns:
+        if turn.get("tool_calls") or turn.get("function_call") or turn["role"] == "tool":
+            raise TrainDataError(
+                "curate train does not render tool calls through the chat template yet",
+                hint="train tool-calling data with trl directly on the exported chat file",
+            )
+        kept = {"role": turn["role"], "content": turn["content"] or ""}
+        if turn.get("weight") is not None:
+            kept["weight"] = turn["weight"]
+        out.append(kept)
+    return out
 
 
 def load_splits(files: SplitFiles) -> tuple[Dataset, Dataset]:

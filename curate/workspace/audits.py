@@ -27,12 +27,14 @@ class AuditRecord(NamedTuple):
 
 
 class AuditRow(NamedTuple):
-    """One sampled example with its latest verdict (None until reviewed)."""
+    """One sampled example with its latest verdict (None until reviewed); ``carried_from``
+    names the earlier audit the verdict was carried from, None for one given here."""
 
     position: int
     example_id: str
     verdict: AuditVerdict | None
     note: str
+    carried_from: str | None = None
 
 
 class AuditStore:
@@ -85,6 +87,26 @@ class AuditStore:
                 [(audit_id, pos, example_id) for pos, example_id in enumerate(example_ids)],
             )
 
+    def carry_verdicts(self, audit_id: str, pipeline: str) -> int:
+        """Copy into ``audit_id`` the newest pass or fail each of its examples got in an
+        earlier audit of ``pipeline``; returns how many. An example's id hashes its content,
+        so a verdict carried by id is a verdict on the same text. Overrides are left as they
+        stand: a carried fail already force-dropped its example when it was given."""
+        with self.db.transaction() as tx:
+            cursor = tx.execute(
+                "INSERT INTO audit_verdicts (audit_id, example_id, verdict, note, annotator, "
+                "created_at, carried_from) "
+                "SELECT ?, v.example_id, v.verdict, v.note, v.annotator, ?, "
+                "COALESCE(v.carried_from, v.audit_id) FROM audit_verdicts v "
+                "JOIN audit_items i ON i.audit_id = ? AND i.example_id = v.example_id "
+                "WHERE v.seq = (SELECT MAX(w.seq) FROM audit_verdicts w "
+                "JOIN audits a ON a.audit_id = w.audit_id WHERE w.example_id = v.example_id "
+                "AND w.audit_id != ? AND a.pipeline = ? AND w.verdict != 'skip') "
+                "ORDER BY i.position",
+                (audit_id, now(), audit_id, audit_id, pipeline),
+            )
+            return cursor.rowcount
+
     def record_verdict(
         self, audit_id: str, example_id: str, verdict: AuditVerdict, note: str = ""
     ) -> None:
@@ -117,13 +139,16 @@ class AuditStore:
     def items(self, audit_id: str) -> list[AuditRow]:
         """The audit's items in sample order, each with its latest verdict."""
         rows = self.db.connection.execute(
-            "SELECT i.position, i.example_id, v.verdict, v.note FROM audit_items i "
+            "SELECT i.position, i.example_id, v.verdict, v.note, v.carried_from FROM audit_items i "
             "LEFT JOIN audit_verdicts v ON v.seq = (SELECT MAX(seq) FROM audit_verdicts "
             "WHERE audit_id = i.audit_id AND example_id = i.example_id) "
             "WHERE i.audit_id = ? ORDER BY i.position",
             (audit_id,),
         ).fetchall()
-        return [AuditRow(pos, eid, verdict, note or "") for pos, eid, verdict, note in rows]
+        return [
+            AuditRow(pos, eid, verdict, note or "", carried)
+            for pos, eid, verdict, note, carried in rows
+        ]
 
     def latest_id(self, *, pipeline: str | None = None, run_id: str | None = None) -> str | None:
         """The id of the newest audit of a pipeline (or of one run), or None."""

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from curate.workspace.llm_calls import LlmCallStore
     from curate.workspace.overrides import Action, Override, OverrideStore
     from curate.workspace.pii_marks import PiiMarkStore
+    from curate.workspace.preferences import PreferenceStore
     from curate.workspace.runs_index import RunIndex
 
 DB_NAME = "workspace.db"
@@ -195,6 +196,19 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX label_decisions_key ON label_decisions (example_id, field, seq);
     """,
+    # v8: remembered choices per workspace (the pipeline the TUI runs), one value per key.
+    """
+    CREATE TABLE preferences (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    """,
+    # v9: a re-audit carries a person's verdict on an unchanged example (same id, so same
+    # content) from an earlier audit of the pipeline; the carried row names the audit it came from.
+    """
+    ALTER TABLE audit_verdicts ADD COLUMN carried_from TEXT;
+    """,
 ]
 
 
@@ -211,7 +225,8 @@ def now() -> str:
 class WorkspaceDB:
     """An open, migrated ``workspace.db``; every write is its own committed transaction.
 
-    The stores are attributes (``audits``, ``pii_marks``, ``annotations``, ``llm_calls``);
+    The stores are attributes (``audits``, ``pii_marks``, ``annotations``, ``llm_calls``,
+    ``preferences``);
     overrides and the runs index keep their methods on this class (``set_override``,
     ``overrides``, ``overrides_fingerprint``, ``record_run``, ``runs``).
     """
@@ -223,6 +238,7 @@ class WorkspaceDB:
         from curate.workspace.llm_calls import LlmCallStore
         from curate.workspace.overrides import OverrideStore
         from curate.workspace.pii_marks import PiiMarkStore
+        from curate.workspace.preferences import PreferenceStore
         from curate.workspace.runs_index import RunIndex
 
         workspace.mkdir(parents=True, exist_ok=True)
@@ -242,6 +258,7 @@ class WorkspaceDB:
         self.pii_marks: PiiMarkStore = PiiMarkStore(self)
         self.annotations: AnnotationStore = AnnotationStore(self)
         self.llm_calls: LlmCallStore = LlmCallStore(self)
+        self.preferences: PreferenceStore = PreferenceStore(self)
         self._overrides: OverrideStore = OverrideStore(self, self.pii_marks)
         self._runs: RunIndex = RunIndex(self)
         self.audits: AuditStore = AuditStore(self, self._overrides)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -128,7 +129,7 @@ async def test_adjudicating_by_key_is_stored_at_once_and_shown_after_reopening(
         shown = screen.query_one(ExampleDetail).shown
         assert shown is not None and shown.example["id"] == screen.item.item_id
         on_cursor = screen.item.item_id
-        await pilot.press("b")
+        await pilot.press("1")  # the first label of BAD, GOOD
         await pilot.pause()
         assert db_rows(workspace, "SELECT item_id, label FROM adjudications") == [
             (on_cursor, "BAD")
@@ -167,3 +168,64 @@ async def test_one_annotator_alone_is_told_agreement_needs_two(tmp_path: Path) -
         screen = await open_agreement(pilot)
         summary = str(screen.query_one("#agree-summary", Static).content)
         assert summary.startswith("Agreement needs two annotators; only ann has labelled")
+
+
+async def test_at_80x24_the_overall_figures_keep_their_value_column_in_view(
+    tmp_path: Path,
+) -> None:
+    ids = [f"i{n}" for n in range(6)]
+    store_labels(tmp_path, THREE_ANNOTATORS, ids)
+    async with CurateApp(tmp_path).run_test(size=(80, 24)) as pilot:
+        screen = await open_agreement(pilot)
+        overall = screen.query_one("#agree-overall", DataTable)
+        statistic, value = list(overall.columns.values())[:2]
+        shown = statistic.get_render_width(overall) + value.get_render_width(overall)
+        assert overall.scrollable_content_region.width >= shown
+        assert not screen.query_one("#agree-pairs-pane").display  # said, not squeezed
+        assert screen.query_one("#agree-narrow-note").display
+        assert screen.query_one("#agree-queue", DataTable).row_count == 3
+    async with CurateApp(tmp_path).run_test(size=(160, 50)) as pilot:
+        screen = await open_agreement(pilot)
+        assert screen.query_one("#agree-pairs-pane").display
+        assert not screen.query_one("#agree-narrow-note").display
+
+
+def test_agreement_screen_at_80x24(snap_compare: Callable[..., bool], tmp_path: Path) -> None:
+    store_labels(tmp_path / "ws", THREE_ANNOTATORS, [f"i{n}" for n in range(6)])
+
+    async def ready(pilot: Pilot[None]) -> None:
+        await open_agreement(pilot)
+
+    app = CurateApp(tmp_path / "ws")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
+async def test_an_adjudicated_example_still_force_dropped_by_a_failed_audit_says_so(
+    finished_run: RunOutcome,
+) -> None:
+    workspace = finished_run.run_dir.parent.parent
+    with WorkspaceDB(workspace) as store:
+        audit = create_audit(store, finished_run.run_dir, pipeline="demo", size=3, seed=0)
+        ids = [item.example_id for item in audit.items]
+        record_verdict(store, audit.audit_id, ids[0], "fail", "tone")  # force-drops it
+        for example_id in ids[1:]:
+            record_verdict(store, audit.audit_id, example_id, "pass")
+    store_labels(workspace, {"ann": ["GOOD", "GOOD", "GOOD"], "bob": ["GOOD", "GOOD", "BAD"]}, ids)
+
+    async with CurateApp(workspace).run_test(size=(160, 50)) as pilot:
+        screen = await open_agreement(pilot)
+        assert screen.data is not None
+        queue = screen.query_one("#agree-queue", DataTable)
+        dropped = [item.item_id for item in screen.data.queue].index(ids[0])
+        queue.move_cursor(row=dropped)
+        await pilot.pause()
+        await pilot.press("2")  # GOOD
+        await pilot.pause()
+        queue.move_cursor(row=dropped)
+        await pilot.pause()
+        line = str(screen.query_one("#agree-item", Static).render())
+        assert "adjudicated GOOD" in line and "Still force-dropped (audit" in line
+        other = [r for r in range(queue.row_count) if screen.data.queue[r].item_id != ids[0]]
+        queue.move_cursor(row=other[0])
+        await pilot.pause()
+        assert "force-dropped" not in str(screen.query_one("#agree-item", Static).render())

@@ -16,6 +16,7 @@ from curate_tui.screens.audit_screen import AuditScreen
 from curate_tui.screens.text_prompt_screen import TextPromptScreen
 from curate_tui.widgets.audit_gate import AuditGate
 from curate_tui.widgets.error_panel import ErrorPanel
+from curate_tui.widgets.stage_table import StageTable
 from tests.tui.helpers import db_rows, overrides_of, settle
 from tests.tui.workspaces import write_pipeline
 
@@ -100,7 +101,7 @@ async def test_a_note_goes_with_the_next_verdict_and_can_be_edited(
         (reason,) = db_rows(workspace, "SELECT reason FROM overrides")[0]
         assert reason.endswith("failed: rude tone")
 
-        await pilot.press("b", "n", "ctrl+u", *"rude", "enter")
+        await pilot.press("left", "n", "ctrl+u", *"rude", "enter")
         await pilot.pause()
         assert screen.position == 0
         latest = db_rows(workspace, "SELECT verdict, note FROM audit_verdicts ORDER BY seq")
@@ -127,11 +128,15 @@ async def test_an_audit_done_in_the_tui_opens_the_gate_of_the_next_run(
     app = CurateApp(fresh_workspace)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("r", "s")
+        await pilot.press("r", "r")
         await settle(pilot)
         panel = app.screen.query_one(ErrorPanel)
         assert panel.message.startswith("The audit gate stopped the run (exit code 4)")
         assert "no spot-audit yet" in panel.message
+        stages = app.screen.query_one(StageTable)
+        states = {stages.get_row_at(i)[0]: stages.get_row_at(i)[1] for i in range(stages.row_count)}
+        gate = next(name for name in states if name.endswith("audit_gate"))
+        assert states[gate] == "stopped"  # not left "running" after the gate stopped the run
 
         await pilot.press("escape")
         await settle(pilot)
@@ -141,6 +146,60 @@ async def test_an_audit_done_in_the_tui_opens_the_gate_of_the_next_run(
         await pilot.pause()
         assert screen.query_one(AuditGate).display
 
-        await pilot.press("escape", "r", "s")
+        await pilot.press("escape", "r", "r")
         await settle(pilot)
         assert "complete: 203 rows in" in app.screen.outcome_text
+
+
+async def test_a_re_audit_carries_verdicts_on_unchanged_examples_and_costs_only_new_ones(
+    fresh_workspace: Path,
+) -> None:
+    import contextlib
+
+    from curate.audit import create_audit, record_verdict
+    from curate.stages.audit_gate import AuditGateError
+    from tests.tui.workspaces import run_workspace
+
+    write_pipeline(fresh_workspace, audit_gate=True)
+    with pytest.raises(AuditGateError):
+        run_workspace(fresh_workspace)  # no audit yet
+    first_run = sorted((fresh_workspace / "runs").iterdir())[0]
+    with WorkspaceDB(fresh_workspace) as db:
+        first = create_audit(db, first_run, pipeline="demo", size=50, seed=0)
+        failed = [item.example_id for item in first.items[:3]]
+        for item in first.items:
+            verdict = "fail" if item.example_id in failed else "pass"
+            record_verdict(db, first.audit_id, item.example_id, verdict, note="checked")
+    with contextlib.suppress(AuditGateError):
+        run_workspace(fresh_workspace)  # the 3 fails are dropped: a new run, a new sample
+
+    app = CurateApp(fresh_workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_audit(pilot)
+        status = screen.status
+        assert status is not None and status.audit_id != first.audit_id
+        carried = [item for item in status.items if item.carried_from]
+        assert len(carried) == 47 and {item.verdict for item in carried} == {"pass"}
+        assert {item.carried_from for item in carried} == {first.audit_id}
+        assert not set(failed) & {item.example_id for item in status.items}
+        assert status.reviewed == 47  # only the 3 new examples are left
+        assert screen.current is not None and screen.current.verdict is None
+        rate = str(screen.query_one("#audit-rate", Static).render())
+        assert "47 carried" in rate
+
+        await pilot.press("p", "p", "p")
+        await pilot.pause()
+        assert screen.status is not None and screen.status.complete
+
+        # a carried verdict is shown as carried, and a key overrides it
+        screen.position = next(i for i, item in enumerate(screen.status.items) if item.carried_from)
+        screen.action_move(0)
+        await pilot.pause()
+        assert "(carried from audit" in str(screen.query_one("#audit-item", Static).render())
+        overridden = screen.current
+        assert overridden is not None
+        await pilot.press("f")
+        await pilot.pause()
+        after = {item.example_id: item for item in screen.status.items}[overridden.example_id]
+        assert after.verdict == "fail" and after.carried_from is None
+        assert screen.status.carried == 46

@@ -58,6 +58,7 @@ async def test_help_lists_the_keys_of_the_screen_it_opened_over(finished_run: Ru
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         assert "Run pipeline" in app.screen.keys and "Browse" in app.screen.keys
+        assert app.screen.about.startswith("**Home** lists the workspace's runs")
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,11 +10,12 @@ import polars as pl
 import pytest
 from textual.pilot import Pilot
 
+from curate.runs.judge_verdicts import JudgedRow
 from curate.runs.runner import RunOutcome
 from curate.runs.views import load_examples
 from curate_tui.app import CurateApp
 from curate_tui.screens.home_screen import HomeScreen
-from curate_tui.screens.judge_screen import JudgeScreen
+from curate_tui.screens.judge_screen import JudgeScreen, judge_count
 from curate_tui.widgets.verdict_detail import VerdictCard
 from curate_tui.widgets.verdict_table import VerdictTable
 from tests.tui.helpers import answer_prompt, fix_run_listing, open_screen, overrides_of, settle
@@ -56,6 +58,12 @@ async def test_verdicts_are_listed_most_doubtful_first(judged_workspace: Path) -
             "HARSH",
         ]
         assert column(table, 4)[:3] == ["error", "bad", "kept"]
+        # rows with one verdict are told apart by their id and prompt
+        ids = column(table, 5)
+        assert len(set(ids)) == 9 and all(
+            screen.verdicts[i].example_id.startswith(ids[i]) for i in range(9)
+        )
+        assert all(column(table, 6))
 
         await pilot.press("down", "down", "down")
         await pilot.pause()
@@ -158,3 +166,31 @@ def test_judge_screen_snapshot(
 
     app = CurateApp(judged_workspace)
     assert snap_compare(app, terminal_size=(100, 30), run_before=open_the_bad_verdict)
+
+
+def test_the_count_says_when_the_judge_gave_no_verdicts() -> None:
+    skipped = [
+        JudgedRow({"id": f"e{i}", "judge_status": "skipped"}, {}, -math.inf) for i in range(4)
+    ]
+    assert judge_count(skipped, {}) == "The judge gave no verdicts: all 4 examples are skipped."
+    judged = JudgedRow({"id": "g", "judge_verdict": "GOOD", "judge_score": 4.5}, {}, -1.5)
+    failed = JudgedRow({"id": "x", "judge_status": "error", "reason": "judge.error"}, {}, math.inf)
+    assert judge_count([failed, judged, *skipped[:2]], {"g": object()}) == (
+        "1 judged · 1 failed call · 2 not judged (skipped) · 1 rejected · 1 overruled"
+    )
+
+
+@pytest.mark.anyio
+async def test_ctrl_z_undoes_the_last_overrule(judged_workspace: Path) -> None:
+    app = CurateApp(judged_workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_judge(pilot)
+        await pilot.press("down")
+        await pilot.pause()
+        await pilot.press("k")
+        await answer_prompt(pilot, "the judge is wrong here")
+        assert screen.query_one(VerdictTable).get_row_at(1)[0] == "K"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert screen.query_one(VerdictTable).get_row_at(1)[0] == ""
+    assert overrides_of(judged_workspace) == {}

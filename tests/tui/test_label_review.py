@@ -85,7 +85,7 @@ async def test_one_key_decisions_are_stored_and_applied_on_the_next_run(
         screen = await open_screen(pilot, "l", LabelReviewScreen)
         dropped, relabelled, kept = screen.suspects[:3]
         await pilot.press("d")
-        await pilot.press("down", "r")
+        await pilot.press("down", "e")
         await pilot.press("down", "k")
         await settle(pilot)
         assert cells(screen, 4)[:3] == ["drop", "relabel", "keep"]

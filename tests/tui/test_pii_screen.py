@@ -14,6 +14,7 @@ from textual.widgets import Select, Static
 from curate.runs.runner import RunOutcome
 from curate.runs.views import load_examples
 from curate_tui.app import CurateApp
+from curate_tui.screens.choice_screen import ChoiceScreen
 from curate_tui.screens.home_screen import HomeScreen
 from curate_tui.screens.pii_screen import PiiScreen
 from curate_tui.widgets.pii_tables import PiiExampleTable, PiiSpanTable
@@ -106,7 +107,7 @@ async def test_not_pii_keeps_the_text_on_the_next_run(judged_workspace: Path) ->
         example = screen.example
         assert example is not None and screen.span is not None
         assert screen.span.text == "John Muir"
-        await pilot.press("n")
+        await pilot.press("x")
         await pilot.pause()
         assert rows_of(screen.query_one(PiiSpanTable))[1][0] == "N"
         assert rows_of(screen.query_one(PiiExampleTable))[1][0] == "M"
@@ -134,8 +135,12 @@ async def test_added_span_is_redacted_on_the_next_run(judged_workspace: Path) ->
         await pilot.pause()
         example = screen.example
         assert example is not None and not example.spans
-        await pilot.press("a")
+        await pilot.press("m")
         await answer_prompt(pilot, "ZX-4471")
+        chooser = pilot.app.screen
+        assert isinstance(chooser, ChoiceScreen)  # the types the scan knows, then any other
+        assert chooser.choices[-1] == "another type…" and "PERSON" in chooser.choices
+        await pilot.press("end", "enter")
         await answer_prompt(pilot, "order id")
         assert rows_of(screen.query_one(PiiSpanTable)) == [["P", "ORDER_ID", "ZX-4471", ""]]
         assert ("ZX-4471", "added") in highlights(screen)
@@ -153,7 +158,7 @@ async def test_clear_withdraws_and_unknown_text_is_refused(judged_workspace: Pat
     app = CurateApp(judged_workspace)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_pii(pilot)
-        await pilot.press("n")
+        await pilot.press("x")
         await pilot.pause()
         spans = screen.query_one(PiiSpanTable)
         assert rows_of(spans)[0][0] == "N"
@@ -161,7 +166,7 @@ async def test_clear_withdraws_and_unknown_text_is_refused(judged_workspace: Pat
         await pilot.pause()
         assert rows_of(spans)[0][0] == ""
         assert screen.check_action("clear", ()) is None
-        await pilot.press("a")
+        await pilot.press("m")
         await answer_prompt(pilot, "not in this example")
         assert pilot.app.screen is screen  # refused before asking for a type
         await pilot.press("escape")
@@ -187,3 +192,62 @@ def test_pii_screen_snapshot(
 
     app = CurateApp(judged_workspace)
     assert snap_compare(app, terminal_size=(100, 30), run_before=open_second_example)
+
+
+@pytest.mark.anyio
+async def test_X_says_a_text_is_not_pii_in_every_example_that_has_it(
+    judged_workspace: Path,
+) -> None:
+    app = CurateApp(judged_workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_pii(pilot)
+        span = screen.span
+        assert span is not None
+        having = {
+            e.example_id for e in screen.examples if any(s.text == span.text for s in e.spans)
+        }
+        await pilot.press("X")
+        await pilot.pause()
+        assert rows_of(screen.query_one(PiiSpanTable))[0][0] == "N"
+    decided = db_rows(judged_workspace, "SELECT example_id, text, verdict FROM pii_decisions")
+    assert {row[0] for row in decided} == having
+    assert {row[1:] for row in decided} == {(span.text, "not_pii")}
+
+
+@pytest.mark.anyio
+async def test_a_missed_span_takes_its_type_from_the_list(judged_workspace: Path) -> None:
+    app = CurateApp(judged_workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_pii(pilot)
+        example = screen.example
+        assert example is not None
+        word = example.prompt.split()[0]
+        await pilot.press("m")
+        await answer_prompt(pilot, word)
+        chooser = pilot.app.screen
+        assert isinstance(chooser, ChoiceScreen)
+        await pilot.press("enter")  # the run's most found type comes first
+        await pilot.pause()
+        first = chooser.choices[0]
+    assert db_rows(judged_workspace, DECISIONS) == [
+        (example.example_id, word, "pii", first, "tester")
+    ]
+
+
+@pytest.mark.anyio
+async def test_search_narrows_the_examples_to_a_finding_and_escape_keeps_the_screen(
+    judged_workspace: Path,
+) -> None:
+    app = CurateApp(judged_workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_pii(pilot)
+        span = screen.span
+        assert span is not None
+        having = [e.example_id for e in screen.shown if any(s.text == span.text for s in e.spans)]
+        assert len(having) < len(screen.shown)  # the search has something to leave out
+        await pilot.press("slash", *span.text.lower())
+        await pilot.pause()
+        assert [e.example_id for e in screen.shown] == having
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and isinstance(app.focused, PiiExampleTable)

@@ -31,7 +31,7 @@ async def test_a_run_started_from_the_run_screen_finishes_and_appears_on_home(
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, RunScreen)
-        await pilot.press("s")
+        await pilot.press("r")
         await settle(pilot)
         screen = app.screen
         assert not screen.running
@@ -57,7 +57,7 @@ async def test_a_pipeline_error_is_shown_not_swallowed(tmp_path: Path) -> None:
     app = CurateApp(workspace)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("r", "s")
+        await pilot.press("r", "r")
         await settle(pilot)
         panel = app.screen.query_one(ErrorPanel)
         assert panel.display
@@ -72,7 +72,7 @@ async def test_the_run_screen_says_when_there_is_no_pipeline(tmp_path: Path) -> 
     app = CurateApp(tmp_path / "empty")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("r", "s")
+        await pilot.press("r", "r")
         await settle(pilot)
         assert "No pipeline" in app.screen.query_one(ErrorPanel).message
         assert not app.screen.running

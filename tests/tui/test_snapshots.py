@@ -1,4 +1,5 @@
-"""SVG snapshots of Home, Browse and Audit at 100x30 on the small demo workspace.
+"""SVG snapshots of Home, Browse and Audit at 100x30 on the small demo workspace, and of
+every screen a reviewer uses at 80x24, the smallest terminal the TUI must stay usable in.
 
 Run ids carry a fingerprint of curate's version and timestamps change every run, so the
 Home screen's run list is given a fixed id and time; everything else on screen is content.
@@ -28,14 +29,24 @@ def snapshot_workspace(finished_run: RunOutcome, monkeypatch: pytest.MonkeyPatch
     return finished_run.run_dir.parent.parent
 
 
-def test_home_screen(snap_compare: SnapCompare, snapshot_workspace: Path) -> None:
+SMALL = (80, 24)
+SIZES = pytest.mark.parametrize("size", [SIZE, SMALL], ids=["100x30", "80x24"])
+
+
+@SIZES
+def test_home_screen(
+    snap_compare: SnapCompare, snapshot_workspace: Path, size: tuple[int, int]
+) -> None:
     async def ready(pilot: Pilot[None]) -> None:
         await settle(pilot)
 
-    assert snap_compare(CurateApp(snapshot_workspace), terminal_size=SIZE, run_before=ready)
+    assert snap_compare(CurateApp(snapshot_workspace), terminal_size=size, run_before=ready)
 
 
-def test_browse_screen(snap_compare: SnapCompare, snapshot_workspace: Path) -> None:
+@SIZES
+def test_browse_screen(
+    snap_compare: SnapCompare, snapshot_workspace: Path, size: tuple[int, int]
+) -> None:
     async def browse_a_rejected_row(pilot: Pilot[None]) -> None:
         await settle(pilot)
         await pilot.press("b")
@@ -44,10 +55,13 @@ def test_browse_screen(snap_compare: SnapCompare, snapshot_workspace: Path) -> N
         await rest(pilot)
 
     app = CurateApp(snapshot_workspace)
-    assert snap_compare(app, terminal_size=SIZE, run_before=browse_a_rejected_row)
+    assert snap_compare(app, terminal_size=size, run_before=browse_a_rejected_row)
 
 
-def test_audit_screen(snap_compare: SnapCompare, snapshot_workspace: Path) -> None:
+@SIZES
+def test_audit_screen(
+    snap_compare: SnapCompare, snapshot_workspace: Path, size: tuple[int, int]
+) -> None:
     async def audit_three(pilot: Pilot[None]) -> None:
         await settle(pilot)
         await pilot.press("a")
@@ -57,4 +71,14 @@ def test_audit_screen(snap_compare: SnapCompare, snapshot_workspace: Path) -> No
         await pilot.pause()
 
     app = CurateApp(snapshot_workspace)
-    assert snap_compare(app, terminal_size=SIZE, run_before=audit_three)
+    assert snap_compare(app, terminal_size=size, run_before=audit_three)
+
+
+def test_run_screen_at_80x24(snap_compare: SnapCompare, snapshot_workspace: Path) -> None:
+    async def open_run(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+
+    app = CurateApp(snapshot_workspace)
+    assert snap_compare(app, terminal_size=SMALL, run_before=open_run)

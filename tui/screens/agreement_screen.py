@@ -10,7 +10,7 @@ from typing import ClassVar
 import polars as pl
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
@@ -21,6 +21,7 @@ from curate.agreement.review import Disagreement
 from curate.agreement.stats import Figure
 from curate.errors import CurateError
 from curate.runs.agreement_data import AgreementData, load_agreement
+from curate_tui.key_map import key
 from curate_tui.session import Session
 from curate_tui.widgets.error_panel import ErrorPanel
 from curate_tui.widgets.example_detail import ExampleContent, ExampleDetail
@@ -44,12 +45,8 @@ def why_no_report(data: AgreementData) -> str:
 
 
 def adjudication_keys(labels: list[str]) -> dict[str, str]:
-    """Key -> label: g/b for GOOD/BAD when the label set has them, 1-9 for every label."""
-    keys = {str(n): label for n, label in enumerate(labels[:9], start=1)}
-    for key, label in (("g", "GOOD"), ("b", "BAD")):
-        if label in labels:
-            keys[key] = label
-    return keys
+    """Key -> label: 1-9 in the labels' order (letters mean the same on every screen)."""
+    return {str(n): label for n, label in enumerate(labels[:9], start=1)}
 
 
 def figure_cells(name: str, figure: Figure, band: str) -> tuple[str, str, str, str, str]:
@@ -87,15 +84,22 @@ def pair_matrix(report: AgreementReport) -> list[list[str]]:
 class AgreementScreen(Screen[None]):
     """Statistics above the disagreement queue; a label key stores the adjudication at once."""
 
+    # under 100 columns the overall figures take the whole width, so their values stay in view
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (100, "-wide"),
+    ]
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("g", "adjudicate('GOOD')", "Adjudicate GOOD"),
-        Binding("b", "adjudicate('BAD')", "Adjudicate BAD"),
-        Binding("1", "adjudicate_nth(1)", "Adjudicate label n", key_display="1-9"),
-        *(Binding(str(n), f"adjudicate_nth({n})", show=False) for n in range(2, 10)),
-        Binding("n", "move(1)", "Next"),
-        Binding("p", "move(-1)", "Previous"),
-        Binding("f5", "reload", "Reload"),
-        Binding("escape", "app.pop_screen", "Home"),
+        key("adjudicate", "adjudicate_nth(1)", "Adjudicate label n"),
+        *(
+            key("adjudicate", f"adjudicate_nth({n})", "", keys=str(n), show=False)
+            for n in range(2, 10)
+        ),
+        key("previous", "move(-1)", "Previous", priority=True),
+        key("next", "move(1)", "Next", priority=True),
+        key("reload", "reload", "Reload"),
+        key("back", "app.pop_screen", "Back"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -113,13 +117,18 @@ class AgreementScreen(Screen[None]):
                 yield DataTable(id="agree-pairs", cursor_type="none")
                 yield Static("", id="agree-pair-notes", markup=False)
             yield DataTable(id="agree-annotators", cursor_type="none")
+        yield Static(
+            "Widen the terminal to 100 columns for the pair and per-annotator tables.",
+            id="agree-narrow-note",
+            markup=False,
+        )
         yield Static("", id="agree-queue-count", markup=False)
         with Horizontal(id="agree-review"):
             yield DataTable(id="agree-queue", cursor_type="row", zebra_stripes=True)
             with Vertical(id="agree-item-pane"):
                 yield Static("", id="agree-item", markup=False)
                 yield ExampleDetail(id="agree-example")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "agreement"
@@ -244,9 +253,20 @@ class AgreementScreen(Screen[None]):
         settled = f"adjudicated {item.adjudicated}" if item.adjudicated else "not adjudicated"
         example = self.data.examples.get(item.item_id)
         missing = "" if example else "\nIts text is in none of the newest runs."
-        line.update(f"{item.item_id} · {labels} · {settled}{missing}")
+        line.update(f"{item.item_id} · {labels} · {settled}{missing}{self._still_dropped(item)}")
         detail.shown = ExampleContent(example) if example else None
         detail.display = example is not None
+
+    def _still_dropped(self, item: Disagreement) -> str:
+        """Says so when a standing force-drop (a failed audit, a Browse decision) overrules
+        the label settled here: an adjudicated GOOD does not bring an example back."""
+        override = self.session.store.overrides().get(item.item_id)
+        if override is None or override.action != "drop" or item.adjudicated == "BAD":
+            return ""
+        return (
+            f"\nStill force-dropped ({override.reason}): the label does not bring it back; "
+            "withdraw the drop in Browse (c) to keep it."
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         labels = self.data.labels if self.data and self.data.report else []

@@ -8,8 +8,7 @@ from typing import Any, ClassVar
 import polars as pl
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.binding import BindingType
 from textual.widgets import Footer, Header, ProgressBar, Static
 
 from curate.audit import AuditItem, AuditStatus, audit_status, create_audit, latest_audit
@@ -19,7 +18,9 @@ from curate.runs.layout import pipeline_of_run
 from curate.runs.views import RunSummary
 from curate.workspace import AuditVerdict, WorkspaceDB
 from curate_tui.audit_navigation import next_pending, resume_position
+from curate_tui.example_maximise import MaximiseExample
 from curate_tui.formatting import audit_summary
+from curate_tui.key_map import key
 from curate_tui.screens.text_prompt_screen import TextPromptScreen
 from curate_tui.session import Session
 from curate_tui.widgets.audit_gate import AuditGate
@@ -31,17 +32,18 @@ AUDIT_SEED = 0
 Examples = dict[str, dict[str, Any]]
 
 
-class AuditScreen(Screen[None]):
+class AuditScreen(MaximiseExample):
     """One sampled example at a time, with progress, the live pass rate and the gate."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("p", "verdict('pass')", "Pass"),
-        Binding("f", "verdict('fail')", "Fail"),
-        Binding("s", "verdict('skip')", "Skip"),
-        Binding("n", "note", "Note"),
-        Binding("left,b", "move(-1)", "Back", key_display="←/b", priority=True),
-        Binding("right,space", "move(1)", "Next", key_display="→/space", priority=True),
-        Binding("escape", "app.pop_screen", "Home"),
+        key("pass", "verdict('pass')", "Pass"),
+        key("fail", "verdict('fail')", "Fail"),
+        key("skip", "verdict('skip')", "Skip"),
+        key("note", "note", "Note"),
+        key("maximise", "maximise", "Expand"),
+        key("previous", "move(-1)", "Previous", priority=True),
+        key("next", "move(1)", "Next", priority=True),
+        key("back", "app.pop_screen", "Back"),
     ]
 
     def __init__(self, session: Session, run: RunSummary) -> None:
@@ -61,7 +63,7 @@ class AuditScreen(Screen[None]):
         yield Static("", id="audit-rate", markup=False)
         yield AuditGate(id="audit-gate")
         yield ExampleDetail(id="audit-example")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = f"audit {self.run.run_id}"
@@ -79,7 +81,16 @@ class AuditScreen(Screen[None]):
         self.status = audit_status(self.session.store, audit_id)
         self.position = resume_position(self.status)
         if created:
-            self.notify(f"Drew a new audit of {len(self.status.items)} train examples.")
+            carried = self.status.carried
+            self.notify(
+                f"Drew a new audit of {len(self.status.items)} train examples"
+                + (
+                    f"; {carried} verdicts carried from earlier audits of unchanged examples "
+                    "(a verdict key overrides one)."
+                    if carried
+                    else "."
+                )
+            )
         self.refresh_bindings()
         self._show()
         self.query_one(ExampleDetail).focus()
@@ -160,6 +171,8 @@ class AuditScreen(Screen[None]):
             return
         line = f"Example {item.position + 1} of {len(status.items)} · {item.example_id}"
         line += f" · verdict: {item.verdict or '—'}"
+        if item.carried_from and item.verdict:
+            line += f" (carried from audit {item.carried_from})"
         if item.note:
             line += f" · note: {item.note}"
         if self.pending_note is not None:
@@ -171,4 +184,5 @@ class AuditScreen(Screen[None]):
         example = self.examples.get(item.example_id)
         override = self.session.store.overrides().get(item.example_id)
         detail = self.query_one(ExampleDetail)
-        detail.shown = ExampleContent(example, override) if example is not None else None
+        shown = ExampleContent(example, override, with_meta=True) if example is not None else None
+        detail.shown = shown

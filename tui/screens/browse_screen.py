@@ -9,12 +9,20 @@ from typing import ClassVar, Literal
 import polars as pl
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
 from curate.runs.views import RunSummary, filter_examples
-from curate_tui.messages import ExampleChosen, ExampleFilters, ExampleHighlighted, FiltersChanged
+from curate_tui.example_maximise import MaximiseExample
+from curate_tui.key_map import key
+from curate_tui.messages import (
+    ExampleChosen,
+    ExampleFilters,
+    ExampleHighlighted,
+    FiltersChanged,
+    FiltersLeft,
+)
 from curate_tui.overrides_flow import OverrideScreen
 from curate_tui.session import Session
 from curate_tui.widgets.error_panel import ErrorPanel
@@ -32,16 +40,22 @@ def _values(frame: pl.DataFrame, column: str) -> list[str]:
     return sorted(v for v in frame[column].unique().to_list() if v)
 
 
-class BrowseScreen(OverrideScreen):
+class BrowseScreen(OverrideScreen, MaximiseExample):
     """A virtual table of examples over a detail pane; k/d force-keep or force-drop."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("k", "override('keep')", "Force keep"),
-        Binding("d", "override('drop')", "Force drop"),
-        Binding("c", "clear_override", "Clear override"),
-        Binding("slash", "search", "Search"),
-        Binding("t", "focus_table", "Table", show=False),
-        Binding("escape", "app.pop_screen", "Back"),
+        key("keep", "override('keep')", "Keep"),
+        key("drop", "override('drop')", "Drop"),
+        key("clear", "clear_override", "Clear"),
+        key("undo", "undo", "Undo"),
+        key("keep_all", "override_all('keep')", "Keep all", show=False),
+        key("drop_all", "override_all('drop')", "Drop all", show=False),
+        key("search", "search", "Search"),
+        key("clear_filters", "clear_filters", "Reset"),
+        key("twin", "twin", "Twin"),
+        key("maximise", "maximise", "Expand"),
+        key("table", "focus_table", "Table", show=False),
+        key("back", "app.pop_screen", "Back"),
     ]
     PROMPTS: ClassVar[dict[str, str]] = {
         "keep": "Force-keep {id}: why?",
@@ -70,7 +84,7 @@ class BrowseScreen(OverrideScreen):
         yield ErrorPanel(id="browse-error")
         yield ExampleTable(id="examples")
         yield ExampleDetail(id="detail")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = f"browse {self.run.run_id}"
@@ -127,6 +141,9 @@ class BrowseScreen(OverrideScreen):
         if self.examples.height:
             self._apply_filters()
 
+    def on_filters_left(self, message: FiltersLeft) -> None:
+        self.query_one(ExampleTable).focus()
+
     def on_example_highlighted(self, message: ExampleHighlighted) -> None:
         # Redrawing the detail pane costs far more than moving the cursor, so while a key is
         # held down only the table follows; the pane catches up once the cursor rests.
@@ -169,12 +186,62 @@ class BrowseScreen(OverrideScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("override", "clear_override") and self.current is None:
             return None
+        if action == "twin":
+            return True if self._twin_id() else None
+        if action == "clear_filters":
+            return None if self.filters == ExampleFilters() else True
         return True
+
+    def _twin_id(self) -> str | None:
+        """The example the highlighted rejected one names (the duplicate it matched), if any."""
+        example = self.current
+        related = example.get("related_id") if example else None
+        return str(related) if related else None
+
+    def action_twin(self) -> None:
+        """Move to the twin; clears the filters first when they hide it."""
+        twin, example = self._twin_id(), self.current
+        if twin is None or example is None:
+            return
+        position = self._twin_position(twin, example["row"])
+        if position is None and self.filters != ExampleFilters():
+            self.filters = ExampleFilters()
+            with self.prevent(FiltersChanged):
+                self.query_one(FilterBar).clear()
+            self._apply_filters()
+            position = self._twin_position(twin, example["row"])
+        if position is None:
+            self.notify(f"{twin} is in no stage of this run", severity="warning", markup=False)
+            return
+        table = self.query_one(ExampleTable)
+        table.cursor = position
+        table.focus()
+
+    def _twin_position(self, twin: str, own_row: object) -> int | None:
+        """Where the twin is among the shown rows, kept row first (an exact duplicate shares
+        its twin's id), never the example itself; None if the filters hide it."""
+        rows = self.shown.select("id", "status", "row").with_row_index("position")
+        rows = rows.filter((pl.col("id") == twin) & (pl.col("row") != own_row))
+        if rows.height == 0:
+            return None
+        return int(rows.sort(pl.col("status") != "kept")["position"][0])
+
+    def action_clear_filters(self) -> None:
+        self.query_one(FilterBar).clear()
+        self.query_one(ExampleTable).focus()
 
     def action_override(self, action: Literal["keep", "drop"]) -> None:
         example = self.current
         if example is not None:
             self.decide_override(str(example["id"]), action)
+
+    def action_override_all(self, action: Literal["keep", "drop"]) -> None:
+        """Force-keep or force-drop every example the filters show, after one question."""
+        if self.filters == ExampleFilters():
+            self.notify("Filter first: K and D act on the examples the filters show.")
+            return
+        ids = list(dict.fromkeys(str(i) for i in self.shown["id"].to_list()))
+        self.decide_many(ids, action, "shown examples")
 
     def action_clear_override(self) -> None:
         example = self.current

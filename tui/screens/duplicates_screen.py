@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Literal
 import polars as pl
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -20,6 +20,7 @@ from curate.runs.duplicate_clusters import (
     with_example_rows,
 )
 from curate.runs.views import RunSummary
+from curate_tui.key_map import key
 from curate_tui.overrides_flow import OverrideScreen
 from curate_tui.session import Session
 from curate_tui.widgets.cluster_member import ClusterMember
@@ -39,10 +40,11 @@ class DuplicatesScreen(OverrideScreen):
     """Clusters by size beside the chosen cluster's members; k/x/c decide on a member."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("k", "decide('keep')", "Keep member"),
-        Binding("x", "decide('distinct')", "Split out"),
-        Binding("c", "decide('clear')", "Clear decision"),
-        Binding("escape", "app.pop_screen", "Back"),
+        key("keep", "decide('keep')", "Keep member"),
+        key("not_a_finding", "decide('distinct')", "Not a duplicate"),
+        key("clear", "decide('clear')", "Clear decision"),
+        key("undo", "undo", "Undo"),
+        key("back", "app.pop_screen", "Back"),
     ]
     PROMPTS: ClassVar[dict[str, str]] = {
         "keep": "Keep {id} as well: why?",
@@ -70,7 +72,7 @@ class DuplicatesScreen(OverrideScreen):
         with Horizontal(id="dup-compare"):
             yield ClusterMember(id="dup-kept")
             yield ClusterMember(id="dup-other")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = f"duplicates {self.run.run_id}"

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
+from curate_tui.key_map import KEY_MAP, key_table_markdown
 from curate_tui.screens.home_screen import HOME_HELP
 
 OVERVIEW = f"""\
@@ -19,17 +20,24 @@ OVERVIEW = f"""\
 {HOME_HELP}
 
 **Browse** shows every kept and rejected example. Filter with the pickers and the search box
-(**/**); **k** force-keeps and **d** force-drops the highlighted example on every later run,
-**c** withdraws that. Rows marked K or D carry an override.
+(**/**, which searches every turn; **escape** returns to the list, **z** resets every filter);
+**w** jumps from a rejected example to the one it names (the duplicate it matched), **v**
+gives the example the whole screen. **k** force-keeps and **d** force-drops the highlighted
+example on every later run (a reason is required), **c** withdraws that; with a filter set,
+**K**/**D** do it to every example shown after one question. **ctrl+z** undoes the last
+decision (a bulk one whole), here and in Judge and Duplicates. Rows marked K or D carry an
+override.
 
-**Audit** reviews a seeded sample of the run's train split one example at a time:
-**p** pass, **f** fail (also force-drops it), **s** skip, **n** note, **←/→** move.
-Every key is saved at once; reopening resumes at the first unreviewed example.
+**Audit** reviews a seeded sample of the run's train split one example at a time, with the
+example's meta fields: **p** pass, **f** fail (also force-drops it), **s** skip, **n** note,
+**←/→** move, **v** the whole screen. Every key is saved at once; reopening resumes at the
+first unreviewed example. A new audit takes over the verdicts earlier audits of the pipeline
+gave the same examples, shown as carried; a verdict key overrides one.
 
 **Duplicates** lists the run's near-duplicate clusters, largest first. The chosen cluster's
 members show beside the kept one with their cosine to it: **k** keeps a dropped member as well,
-**x** splits a member out of its cluster, **c** withdraws that. Marks: K kept, S split out.
-Both take effect on the next run.
+**x** says a member is not a duplicate (splits it out), **c** withdraws that.
+Marks: K kept, S split out. Both take effect on the next run.
 
 **Judge** lists the LLM judge's verdicts, most doubtful first: failed calls, then verdicts
 whose mean score sits furthest on the wrong side of 3 (a GOOD with low scores, a BAD with
@@ -38,22 +46,62 @@ high ones). The highlighted example shows its scores per criterion, rationale an
 withdraws that; each asks for a reason. Marks: K force-kept, D force-dropped.
 
 **PII** lists the examples the pii stage found personal data in, most findings first
-(pick an entity type with **t**). The original text shows every span in its type's colour.
-**n** says the highlighted span is not PII, **a** adds a span the scan missed (its exact
-text, then its type), **c** withdraws the decision. Marks: N not PII, P marked PII, M an
+(pick an entity type with **/**). The original text shows every span in its type's colour.
+**x** says the highlighted span is not PII, **X** says its text is not PII in every example
+it was found in, **m** marks a span the scan missed (its exact text, then its type from a
+list), **c** withdraws the decision. Marks: N not PII, P marked PII, M an
 example with decisions. Decisions are saved at once and applied by the next run.
 
+**Agreement** shows how well the annotators agree, then their disagreements: **1-9**
+settles the highlighted item with the label of that number, **←/→** move.
+
+**Labels** lists the label_issues stage's suspect labels, most confidently wrong first, with
+the example and the nearest examples carrying the suggested label: **k** keeps the label,
+**d** drops the example, **e** relabels it to the suggestion, **c** withdraws the decision.
+
+**Run** runs the pipeline in the background with live per-stage progress: **r** starts it,
+**o** picks which of the workspace's pipeline files it runs (remembered per workspace).
+
 **ctrl+p** opens the command palette, where every key below is also a command.
+
+## One key, one meaning
+
+{key_table_markdown()}
 """
 
 
+# The overview paragraph of each screen, by the bold name it opens with.
+SCREEN_NAMES = {
+    "HomeScreen": "Home",
+    "BrowseScreen": "Browse",
+    "AuditScreen": "Audit",
+    "DuplicatesScreen": "Duplicates",
+    "JudgeScreen": "Judge",
+    "PiiScreen": "PII",
+    "AgreementScreen": "Agreement",
+    "LabelReviewScreen": "Labels",
+    "RunScreen": "Run",
+}
+
+
+def about(screen_class: str) -> str:
+    """The overview's paragraph on the screen ``screen_class`` names, or ""."""
+    name = SCREEN_NAMES.get(screen_class)
+    if name is None:
+        return ""
+    paragraphs = OVERVIEW.split("\n\n")
+    return next((p for p in paragraphs if p.startswith(f"**{name}**")), "")
+
+
 def key_table(bindings: Iterable[ActiveBinding], display: Callable[[Binding], str]) -> str:
-    """A markdown table of the bindings the footer would show, keys as ``display`` shows them."""
+    """A markdown table of the screen's bindings from the key map (the footer's and those
+    kept out of it), keys as ``display`` shows them."""
     rows = ["| key | does |", "| --- | --- |"]
     seen: set[str] = set()
     for active in bindings:
         binding = active.binding
-        if not (binding.show and binding.description) or binding.description in seen:
+        listed = binding.show or binding.id in KEY_MAP  # the map's keys, in the footer or not
+        if not (listed and binding.description) or binding.description in seen:
             continue
         seen.add(binding.description)
         rows.append(f"| `{display(binding)}` | {binding.description} |")
@@ -61,18 +109,20 @@ def key_table(bindings: Iterable[ActiveBinding], display: Callable[[Binding], st
 
 
 class HelpScreen(ModalScreen[None]):
-    """Shows the overview and the keys of the screen underneath."""
+    """Shows what the screen underneath is for and its keys, then the overview."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "app.pop_screen", "Close help"),
     ]
 
-    def __init__(self, bindings: Iterable[ActiveBinding]) -> None:
+    def __init__(self, bindings: Iterable[ActiveBinding], *, screen_class: str = "") -> None:
         super().__init__()
         self.listed_bindings = list(bindings)
+        self.about = about(screen_class)
         self.keys = ""
 
     def compose(self) -> ComposeResult:
         self.keys = key_table(self.listed_bindings, self.app.get_key_display)
+        here = f"## This screen\n\n{self.about}\n\n" if self.about else ""
         with VerticalScroll(id="help-box"):
-            yield Markdown("## Keys here\n\n" + self.keys + "\n\n" + OVERVIEW)
+            yield Markdown(here + "## Keys here\n\n" + self.keys + "\n\n" + OVERVIEW)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 import polars as pl
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
@@ -21,6 +22,7 @@ from curate.runs.label_review import has_label_issues
 from curate.runs.pii_review import has_pii
 from curate.runs.views import RunSummary, length_histogram, list_runs
 from curate_tui.formatting import run_totals, when
+from curate_tui.key_map import KEY_MAP, key
 from curate_tui.screens.agreement_screen import AgreementScreen
 from curate_tui.screens.audit_screen import AuditScreen
 from curate_tui.screens.browse_screen import BrowseScreen
@@ -37,15 +39,19 @@ RUN_COLUMNS = ("run", "pipeline", "status", "updated", "input → train/eval/tes
 
 @dataclass(frozen=True)
 class ScreenKey:
-    """A key of Home, the screen it opens and when; ``help`` follows the key in the overview."""
+    """A key of Home, the screen it opens and when; ``help`` follows the key in the overview.
+    The key itself is ``action``'s in the app's key map."""
 
-    key: str
     action: str
     label: str
     help: str
     run_screen: Callable[[Session, RunSummary], Screen[None]] | None = None  # on the selected run
     workspace_screen: Callable[[Session], Screen[None]] | str = ""  # or an installed one's name
     has_stage: Callable[[RunSummary], bool] | None = None  # the run stage the screen is about
+
+    @property
+    def key(self) -> str:
+        return KEY_MAP[self.action].keys
 
     def available(self, run: RunSummary | None) -> bool | None:
         """True if the key works; None (greyed out) with no run selected; False (hidden) for
@@ -67,11 +73,10 @@ class ScreenKey:
 
 
 SCREEN_KEYS = (
-    ScreenKey("r", "run", "Run pipeline", "runs the pipeline", workspace_screen="run"),
-    ScreenKey("b", "browse", "Browse", "(or enter) browses the run", BrowseScreen),
-    ScreenKey("a", "audit", "Audit", "audits it", AuditScreen),
+    ScreenKey("run", "Run pipeline", "runs the pipeline", workspace_screen="run"),
+    ScreenKey("browse", "Browse", "(or enter) browses the run", BrowseScreen),
+    ScreenKey("audit", "Audit", "audits it", AuditScreen),
     ScreenKey(
-        "u",
         "duplicates",
         "Duplicates",
         "shows its near-duplicate clusters (runs with a semantic_dedup stage)",
@@ -79,7 +84,6 @@ SCREEN_KEYS = (
         has_stage=has_semantic_dedup,
     ),
     ScreenKey(
-        "j",
         "judge",
         "Judge",
         "its judge verdicts (runs with a judge stage)",
@@ -87,10 +91,9 @@ SCREEN_KEYS = (
         has_stage=has_judge,
     ),
     ScreenKey(
-        "i", "pii", "PII", "its PII findings (runs with a pii stage)", PiiScreen, has_stage=has_pii
+        "pii", "PII", "its PII findings (runs with a pii stage)", PiiScreen, has_stage=has_pii
     ),
     ScreenKey(
-        "l",
         "labels",
         "Labels",
         "its suspect labels (runs with a label_issues stage)",
@@ -98,7 +101,6 @@ SCREEN_KEYS = (
         has_stage=has_label_issues,
     ),
     ScreenKey(
-        "g",
         "agreement",
         "Agreement",
         "how well the workspace's annotators agree",
@@ -117,9 +119,12 @@ class HomeScreen(Screen[None]):
     """Lists runs newest first; the highlighted run's details fill the lower half."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(entry.key, entry.action, entry.label) for entry in SCREEN_KEYS),
-        Binding("f5", "reload", "Reload"),
+        *(key(entry.action, entry.action, entry.label) for entry in SCREEN_KEYS),
+        key("reload", "reload", "Reload"),
     ]
+
+    # how often Home re-reads the runs index for runs started elsewhere (another TUI, the CLI)
+    WATCH_SECONDS: ClassVar[float] = 2.0
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -127,6 +132,7 @@ class HomeScreen(Screen[None]):
         self.runs: list[RunSummary] = []
         self.selected: RunSummary | None = None
         self._histogram_stale = True
+        self._runs_seen: tuple[object, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -137,20 +143,38 @@ class HomeScreen(Screen[None]):
                 yield StageTable(id="stages")
             with Vertical(id="histogram-pane"):
                 yield LengthHistogram(id="histogram")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#runs", DataTable).add_columns(*RUN_COLUMNS)
         self.query_one("#stages-pane").border_title = "Stages of the selected run"
         self.query_one("#histogram-pane").border_title = "Kept lengths (chars)"
+        self.set_interval(self.WATCH_SECONDS, self._poll_runs)
 
     def on_screen_resume(self) -> None:
         self.reload_runs()
 
-    def reload_runs(self) -> None:
-        """Read the runs again, keeping the same run selected if it is still there."""
+    def _runs_stamp(self) -> tuple[object, ...]:
+        """Changes when a run is added, moves on, or finishes: the index rows and the run
+        folders, without reading any manifest."""
+        indexed = tuple(
+            (run["run_dir"], run["status"], run["updated_at"]) for run in self.session.store.runs()
+        )
+        runs_root = self.session.workspace / "runs"
+        folders = tuple(sorted(p.name for p in runs_root.iterdir())) if runs_root.is_dir() else ()
+        return indexed, folders
+
+    def _poll_runs(self) -> None:
+        """Reload when the workspace's runs changed since Home last read them."""
+        if self._runs_stamp() != self._runs_seen:
+            self.reload_runs()
+
+    def reload_runs(self, *, select: Path | None = None) -> None:
+        """Read the runs again and select the run in folder ``select``, else the same run as
+        before if it is still there, else the newest."""
         previous = self.selected.run_id if self.selected else None
         self._histogram_stale = True  # the run may have been resumed since it was drawn
+        self._runs_seen = self._runs_stamp()
         self.runs = list_runs(self.session.workspace)
         table = self.query_one("#runs", DataTable)
         table.clear()
@@ -164,8 +188,14 @@ class HomeScreen(Screen[None]):
             empty.update(f"No runs yet. Press r to run {pipeline}.")
             self._select(None)
             return
+        row = 0
+        folders = [run.run_dir.resolve() for run in self.runs]
         ids = [run.run_id for run in self.runs]
-        table.move_cursor(row=ids.index(previous) if previous in ids else 0)
+        if select is not None and select.resolve() in folders:
+            row = folders.index(select.resolve())
+        elif previous in ids:
+            row = ids.index(previous)
+        table.move_cursor(row=row)
         self._select(self.runs[table.cursor_row])
 
     @on(DataTable.RowHighlighted, "#runs")
@@ -179,6 +209,8 @@ class HomeScreen(Screen[None]):
 
     def _select(self, run: RunSummary | None) -> None:
         previous, self.selected = self.selected, run
+        where = self.session.workspace.name
+        self.sub_title = f"{where} · run {run.run_id}" if run else f"{where} · no run selected"
         self.refresh_bindings()
         self.query_one("#stages", StageTable).show_entries(run.stages if run else [])
         # why a stopped run stopped (a gate, a bad input), under the stages it got through

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import math
+from collections.abc import Mapping
 from typing import ClassVar, Literal
 
 import polars as pl
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Static
 
 from curate.errors import CurateError
 from curate.runs.judge_verdicts import JudgedRow, read_verdicts
 from curate.runs.views import RunSummary
+from curate_tui.key_map import key
 from curate_tui.overrides_flow import OverrideScreen
 from curate_tui.session import Session
 from curate_tui.widgets.error_panel import ErrorPanel
@@ -28,10 +31,11 @@ class JudgeScreen(OverrideScreen):
     """Verdicts by doubt above the highlighted one's scores and conversation; k/d/c overrule."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("k", "decide('keep')", "Force keep"),
-        Binding("d", "decide('drop')", "Force drop"),
-        Binding("c", "decide('clear')", "Clear override"),
-        Binding("escape", "app.pop_screen", "Back"),
+        key("keep", "decide('keep')", "Force keep"),
+        key("drop", "decide('drop')", "Force drop"),
+        key("clear", "decide('clear')", "Clear override"),
+        key("undo", "undo", "Undo"),
+        key("back", "app.pop_screen", "Back"),
     ]
     PROMPTS: ClassVar[dict[str, str]] = {
         "keep": "Keep {id} despite the judge: why?",
@@ -56,7 +60,7 @@ class JudgeScreen(OverrideScreen):
         with Horizontal(id="judge-detail"):
             yield Conversation(id="judge-conversation")
             yield VerdictCard(id="judge-card")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = f"judge {self.run.run_id}"
@@ -86,14 +90,7 @@ class JudgeScreen(OverrideScreen):
         self._show_verdict()
 
     def _update_count(self) -> None:
-        bad = sum(1 for v in self.verdicts if not v.kept)
-        overruled = sum(1 for v in self.verdicts if v.example_id in self.overrides)
-        text = (
-            f"{len(self.verdicts)} judged · {bad} rejected · {overruled} overruled"
-            if self.verdicts
-            else "The judge stage saw no examples."
-        )
-        self.query_one("#judge-count", Static).update(text)
+        self.query_one("#judge-count", Static).update(judge_count(self.verdicts, self.overrides))
 
     @property
     def verdict(self) -> JudgedRow | None:
@@ -137,3 +134,25 @@ class JudgeScreen(OverrideScreen):
         self.query_one(VerdictTable).show_verdicts(self.verdicts, self.overrides)
         self._update_count()
         self._show_verdict()
+
+
+def judge_count(verdicts: list[JudgedRow], overrides: Mapping[str, object]) -> str:
+    """How many rows got a verdict, a failed call, or none at all (a skipped judge says so,
+    instead of calling its rows judged); then rejections and overrules."""
+    if not verdicts:
+        return "The judge stage saw no examples."
+    judged = sum(v.verdict in ("GOOD", "BAD") for v in verdicts)
+    failed = sum(v.doubt == math.inf for v in verdicts)
+    unjudged = [v for v in verdicts if v.verdict not in ("GOOD", "BAD") and v.doubt != math.inf]
+    if judged == 0 and not failed:
+        statuses = ", ".join(sorted({v.verdict for v in unjudged}))
+        return f"The judge gave no verdicts: all {len(unjudged)} examples are {statuses}."
+    parts = [f"{judged} judged"]
+    if failed:
+        parts.append(f"{failed} failed {'call' if failed == 1 else 'calls'}")
+    if unjudged:
+        statuses = ", ".join(sorted({v.verdict for v in unjudged}))
+        parts.append(f"{len(unjudged)} not judged ({statuses})")
+    bad = sum(1 for v in verdicts if not v.kept)
+    overruled = sum(1 for v in verdicts if v.example_id in overrides)
+    return " · ".join([*parts, f"{bad} rejected", f"{overruled} overruled"])

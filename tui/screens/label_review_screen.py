@@ -8,7 +8,7 @@ from typing import ClassVar, Literal
 import polars as pl
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
@@ -17,6 +17,7 @@ from curate.errors import CurateError
 from curate.runs.label_review import LabelSuspect, read_suspects
 from curate.runs.views import RunSummary
 from curate.workspace.label_decisions import LabelDecisionStore
+from curate_tui.key_map import key
 from curate_tui.session import Session
 from curate_tui.widgets.error_panel import ErrorPanel
 
@@ -28,11 +29,11 @@ class LabelReviewScreen(Screen[None]):
     """Suspects above the highlighted one's ticket and evidence; k/d/r decide, c clears."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("k", "decide('keep')", "Keep label"),
-        Binding("d", "decide('drop')", "Drop example"),
-        Binding("r", "decide('relabel')", "Relabel to suggested"),
-        Binding("c", "decide('clear')", "Clear decision"),
-        Binding("escape", "app.pop_screen", "Back"),
+        key("keep", "decide('keep')", "Keep label"),
+        key("drop", "decide('drop')", "Drop example"),
+        key("relabel", "decide('relabel')", "Relabel to suggested"),
+        key("clear", "decide('clear')", "Clear decision"),
+        key("back", "app.pop_screen", "Back"),
     ]
 
     def __init__(self, session: Session, run: RunSummary) -> None:
@@ -53,7 +54,7 @@ class LabelReviewScreen(Screen[None]):
                 yield Static("", id="labels-ticket-text", markup=False)
             with VerticalScroll(id="labels-evidence"):
                 yield Static("", id="labels-evidence-text", markup=False)
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = f"labels {self.run.run_id}"

@@ -9,10 +9,10 @@ from typing import ClassVar
 import polars as pl
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Select, Static
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from curate.errors import CurateError
 from curate.runs.pii_review import (
@@ -26,6 +26,8 @@ from curate.runs.pii_review import (
 )
 from curate.runs.views import RunSummary
 from curate.workspace import PiiVerdict, SpanDecision
+from curate_tui.key_map import key
+from curate_tui.screens.choice_screen import ChoiceScreen
 from curate_tui.screens.text_prompt_screen import TextPromptScreen
 from curate_tui.session import Session
 from curate_tui.widgets.error_panel import ErrorPanel
@@ -40,15 +42,31 @@ DONE = {
 }
 
 
+# offered besides the types this run's scan found, so a missed kind is one key away
+COMMON_ENTITIES = ("PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "LOCATION", "CREDIT_CARD")
+OTHER_ENTITY = "another type…"
+
+
+def entity_choices(examples: list[PiiExample]) -> list[str]:
+    """Entity types for a missed span: the run's own, most found first, then common ones."""
+    counts: dict[str, int] = {}
+    for example in examples:
+        for span in example.spans:
+            counts[span.entity] = counts.get(span.entity, 0) + 1
+    found = sorted(counts, key=lambda entity: (-counts[entity], entity))
+    return found + [entity for entity in COMMON_ENTITIES if entity not in counts]
+
+
 class PiiScreen(Screen[None]):
     """Examples by findings beside the chosen one's spans, above its highlighted text."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "mark_not_pii", "Not PII"),
-        Binding("a", "add_span", "Add missed span"),
-        Binding("c", "clear", "Clear decision"),
-        Binding("t", "focus_filter", "Entity type"),
-        Binding("escape", "app.pop_screen", "Back"),
+        key("not_a_finding", "mark_not_pii", "Not PII"),
+        key("not_a_finding_anywhere", "mark_not_pii_everywhere", "Not PII, all"),
+        key("add_finding", "add_span", "Missed span"),
+        key("clear", "clear", "Clear decision"),
+        key("search", "focus_search", "Search"),
+        key("back", "back", "Back"),
     ]
 
     def __init__(self, session: Session, run: RunSummary) -> None:
@@ -67,6 +85,7 @@ class PiiScreen(Screen[None]):
         yield ErrorPanel(id="pii-error")
         with Horizontal(id="pii-bar"):
             yield Static("loading findings…", id="pii-count", markup=False)
+            yield Input(placeholder="/ search the findings", id="pii-search")
             yield Select[str](
                 [("with findings", WITH_FINDINGS)],
                 value=WITH_FINDINGS,
@@ -77,7 +96,7 @@ class PiiScreen(Screen[None]):
             yield PiiExampleTable(id="pii-examples")
             yield PiiSpanTable(id="pii-spans")
         yield PiiText(id="pii-text")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = f"pii {self.run.run_id}"
@@ -108,12 +127,27 @@ class PiiScreen(Screen[None]):
         if isinstance(event.value, str):
             self._filter(event.value)
 
-    def _filter(self, entity: str) -> None:
-        self.shown = filter_examples(self.examples, entity)
+    @on(Input.Changed, "#pii-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        entity = self.query_one("#pii-filter", Select).value
+        self._filter(entity if isinstance(entity, str) else WITH_FINDINGS, focus_list=False)
+
+    @on(Input.Submitted, "#pii-search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(PiiExampleTable).focus()
+
+    def _filter(self, entity: str, *, focus_list: bool = True) -> None:
+        needle = self.query_one("#pii-search", Input).value.strip().lower()
+        self.shown = [
+            example
+            for example in filter_examples(self.examples, entity)
+            if not needle or any(needle in span.text.lower() for span in example.spans)
+        ]
         table = self.query_one(PiiExampleTable)
         table.show_examples(self.shown, self.standing)
         table.move_cursor(row=0)
-        table.focus()
+        if focus_list:
+            table.focus()
         with_findings = sum(1 for e in self.examples if e.spans)
         self.query_one("#pii-count", Static).update(
             f"{with_findings} of {len(self.examples)} examples with findings; "
@@ -168,6 +202,8 @@ class PiiScreen(Screen[None]):
         if action == "add_span":
             return True if self.example is not None else None
         span = self.span
+        if action == "mark_not_pii_everywhere":
+            return True if span is not None else None
         if action == "mark_not_pii":
             verdict = span.decision.verdict if span and span.decision else None
             return True if span is not None and verdict != "not_pii" else None
@@ -175,13 +211,37 @@ class PiiScreen(Screen[None]):
             return True if span is not None and span.decision is not None else None
         return True
 
-    def action_focus_filter(self) -> None:
-        self.query_one("#pii-filter", Select).focus()
+    def action_focus_search(self) -> None:
+        self.query_one("#pii-search", Input).focus()
+
+    def action_back(self) -> None:
+        """Escape leaves the search box for the list; from the list it leaves the screen."""
+        if isinstance(self.focused, Input):
+            self.query_one(PiiExampleTable).focus()
+        else:
+            self.app.pop_screen()
 
     def action_mark_not_pii(self) -> None:
         example, span = self.example, self.span
         if example is not None and span is not None:
             self._mark(example, span.text, "not_pii")
+
+    def action_mark_not_pii_everywhere(self) -> None:
+        """The highlighted text is not PII in any example of the run that has it as a finding
+        (a product code found 16 times is one decision, not 16)."""
+        span = self.span
+        if span is None:
+            return
+        targets = [e for e in self.examples if any(s.text == span.text for s in e.spans)]
+        for example in targets:
+            self.decisions.mark(example.example_id, span.text, verdict="not_pii")
+        self.standing = self.decisions.standing()
+        self.query_one(PiiExampleTable).show_examples(self.shown, self.standing)
+        self._show_example(keep_cursor=True)
+        self.notify(
+            f"{span.text!r} is not PII in {len(targets)} examples; the next run applies it.",
+            markup=False,
+        )
 
     def action_clear(self) -> None:
         example, span = self.example, self.span
@@ -200,10 +260,19 @@ class PiiScreen(Screen[None]):
                 self.notify(f"{text!r} does not occur in {example.example_id}", severity="error")
                 return
             question = f"What kind of PII is {text!r}?"
-            hint = "PERSON, EMAIL_ADDRESS, PHONE_NUMBER, ORDER_ID…"
+            choices = [*entity_choices(self.examples), OTHER_ENTITY]
             self.app.push_screen(
-                TextPromptScreen(question, placeholder=hint),
-                lambda entity: save(text, entity),
+                ChoiceScreen(question, choices), lambda entity: chosen(text, entity)
+            )
+
+        def chosen(text: str, entity: str | None) -> None:
+            if entity != OTHER_ENTITY:
+                save(text, entity)
+                return
+            hint = "an entity type name, e.g. ORDER_ID"
+            self.app.push_screen(
+                TextPromptScreen(f"What kind of PII is {text!r}?", placeholder=hint),
+                lambda typed: save(text, typed),
             )
 
         def save(text: str, entity: str | None) -> None:
@@ -216,7 +285,9 @@ class PiiScreen(Screen[None]):
             self._mark(example, text, "pii", name)
 
         question = f"Which exact text in {example.example_id} is PII the scan missed?"
-        self.app.push_screen(TextPromptScreen(question, placeholder="exact text"), ask_entity)
+        self.app.push_screen(
+            TextPromptScreen(question, placeholder="exact text", required=True), ask_entity
+        )
 
     def _mark(self, example: PiiExample, text: str, verdict: PiiVerdict, entity: str = "") -> None:
         try:

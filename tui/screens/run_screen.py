@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Log, ProgressBar, Static
@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header, Log, ProgressBar, Static
 from curate.errors import CurateError
 from curate.runs.runner import run_pipeline
 from curate.stages.audit_gate import AuditGateError
+from curate_tui.key_map import key
 from curate_tui.messages import (
     RunCompleted,
     RunFailed,
@@ -24,7 +25,9 @@ from curate_tui.messages import (
     StageFinished,
     StageStarted,
 )
+from curate_tui.pipeline_choice import pipeline_files
 from curate_tui.run_reporter import MessageReporter
+from curate_tui.screens.pipeline_picker_screen import PipelinePickerScreen
 from curate_tui.session import Session
 from curate_tui.widgets.error_panel import ErrorPanel
 from curate_tui.widgets.stage_table import StageTable
@@ -36,8 +39,9 @@ class RunScreen(Screen[None]):
     """Shows the pipeline, a Start key, live stage rows, a progress bar and the runner's notes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "start", "Start run"),
-        Binding("escape", "app.pop_screen", "Back"),
+        key("run", "start", "Start run"),
+        key("pick_pipeline", "pick_pipeline", "Pick pipeline"),
+        key("back", "app.pop_screen", "Back"),
     ]
 
     running: reactive[bool] = reactive(False, bindings=True)
@@ -56,11 +60,11 @@ class RunScreen(Screen[None]):
         yield ProgressBar(total=1, id="run-progress", show_eta=False)
         yield StageTable(id="run-stages")
         yield Log(id="run-log", max_lines=500)
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = "run"
-        if self.session.pipeline is None:
+        if self.session.pipeline is None and not pipeline_files(self.session.workspace):
             self.query_one(ErrorPanel).message = (
                 f"No pipeline in {self.session.workspace}: add pipeline.yaml (curate init) or "
                 "start the TUI with --pipeline FILE."
@@ -69,16 +73,43 @@ class RunScreen(Screen[None]):
     def _pipeline_line(self) -> str:
         pipeline = self.session.pipeline
         if pipeline is None:
-            return "pipeline: none found"
-        return f"pipeline: {_relative(pipeline, self.session.workspace)}   (press s to start)"
+            return "pipeline: none chosen   (press o to pick one)"
+        shown = _relative(pipeline, self.session.workspace)
+        return f"pipeline: {shown}   (press r to start, o to pick another)"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "start":
-            return None if self.running or self.session.pipeline is None else True
+        if action in ("start", "pick_pipeline"):
+            return None if self.running else True
         return True
 
+    def action_pick_pipeline(self) -> None:
+        """Offer the workspace's pipeline files; the choice is remembered for the workspace."""
+        if self.running:
+            return
+        candidates = pipeline_files(self.session.workspace)
+        if not candidates:
+            self.notify(
+                f"no pipeline file in {self.session.workspace} or its pipelines/ folder",
+                severity="warning",
+                markup=False,
+            )
+            return
+        picker = PipelinePickerScreen(candidates, self.session.workspace, self.session.pipeline)
+        self.app.push_screen(picker, self._pipeline_picked)
+
+    def _pipeline_picked(self, pipeline: Path | None) -> None:
+        if pipeline is None:
+            return
+        self.session.choose_pipeline(pipeline)
+        self.query_one("#run-pipeline", Static).update(self._pipeline_line())
+        self.query_one(ErrorPanel).message = ""
+        self.refresh_bindings()
+
     def action_start(self) -> None:
-        if self.running or self.session.pipeline is None:
+        if self.running:
+            return
+        if self.session.pipeline is None:
+            self.action_pick_pipeline()  # pick first, then s again starts it
             return
         self.running = True
         self.query_one(ErrorPanel).message = ""
@@ -118,6 +149,7 @@ class RunScreen(Screen[None]):
 
     def on_run_completed(self, message: RunCompleted) -> None:
         self.running = False
+        self.sub_title = f"run {message.outcome.manifest.run_id}"
         totals = message.outcome.manifest.totals
         state = "already complete" if message.outcome.already_complete else "complete"
         self.outcome_text = (
@@ -146,6 +178,8 @@ class RunScreen(Screen[None]):
             heading = "The run crashed"
         panel = self.query_one(ErrorPanel)
         panel.message = f"{heading} (exit code {message.exit_code}):\n{message.text}"
+        # the stage that stopped the run (the gate, a bad input) never reports finishing
+        self.query_one(StageTable).stop_running("stopped" if message.user_error else "crashed")
 
 
 def _relative(path: Path, base: Path) -> str:

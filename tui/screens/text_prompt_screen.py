@@ -12,15 +12,19 @@ from textual.widgets import Input, Label
 
 
 class TextPromptScreen(ModalScreen[str | None]):
-    """Dismisses with the entered text on enter, or None on escape."""
+    """Dismisses with the entered text on enter, or None on escape; with ``required``, an
+    empty answer is refused and the prompt stays open."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, question: str, *, placeholder: str = "", value: str = "") -> None:
+    def __init__(
+        self, question: str, *, placeholder: str = "", value: str = "", required: bool = False
+    ) -> None:
         super().__init__()
         self.question = question
         self.placeholder = placeholder
         self.value = value
+        self.required = required
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-box"):
@@ -30,7 +34,13 @@ class TextPromptScreen(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.dismiss(event.value.strip())
+        answer = event.value.strip()
+        if self.required and not answer:
+            hint = self.query_one("#prompt-hint", Label)
+            hint.update(f"a {self.placeholder or 'answer'} is needed · escape: cancel")
+            hint.add_class("prompt-refused")
+            return
+        self.dismiss(answer)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

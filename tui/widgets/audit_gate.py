@@ -18,11 +18,12 @@ def gate_text(status: AuditStatus) -> str:
         f"{status.threshold:.0%} ({status.passed} pass, {status.failed} fail)"
     ]
     if status.failing:
-        lines.append("Failing examples (force-dropped on the next run):")
-        lines += [
-            f"  #{item.position + 1} {item.example_id}" + (f"  {item.note}" if item.note else "")
+        # one wrapped line, not a line each: the gate must leave the example room to read
+        failing = ", ".join(
+            f"#{item.position + 1} {item.example_id}" + (f" ({item.note})" if item.note else "")
             for item in status.failing
-        ]
+        )
+        lines.append(f"Failing, force-dropped on the next run: {failing}")
     return "\n".join(lines)
 
 

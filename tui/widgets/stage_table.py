@@ -39,6 +39,12 @@ class StageTable(DataTable[str]):
         cells = [f"{entry.index:02d} {entry.name}", state, f"{entry.input:,}", f"{entry.kept:,}"]
         self._put(entry.index, [*cells, f"{entry.rejected:,}", _reasons(entry)])
 
+    def stop_running(self, state: str = "stopped") -> None:
+        """Mark every row still running as ``state``: the run ended before they finished."""
+        for key in self.rows:
+            if self.get_cell(key, "state") == "running":
+                self.update_cell(key, "state", state, update_width=True)
+
     def _put(self, index: int, cells: list[str]) -> None:
         key = str(index)
         if key in self.rows:

@@ -11,7 +11,27 @@ from curate.workspace import Override
 from curate_tui.formatting import one_line
 from curate_tui.widgets.example_table import OVERRIDE_MARKS
 
-VERDICT_COLUMNS = ("", "verdict", "score", "doubt", "outcome", "rationale")
+VERDICT_COLUMNS = ("", "verdict", "score", "doubt", "outcome", "id", "prompt", "rationale")
+PROMPT_WIDTH = 28  # enough to tell two rows with one verdict apart
+
+
+def first_prompt(row: Mapping[str, object]) -> str:
+    """The first user turn of a judged row, on one line and cut to PROMPT_WIDTH."""
+    turns = row.get("messages")
+    text = (
+        next(
+            (
+                str(turn.get("content") or "")
+                for turn in turns or []
+                if isinstance(turn, Mapping) and turn.get("role") == "user"
+            ),
+            "",
+        )
+        if isinstance(turns, list)
+        else ""
+    )
+    text = one_line(text)
+    return text if len(text) <= PROMPT_WIDTH else text[: PROMPT_WIDTH - 1] + "…"
 
 
 def outcome(verdict: JudgedRow) -> str:
@@ -42,6 +62,8 @@ class VerdictTable(DataTable[str]):
                 "" if score is None else f"{score:.2f}",
                 verdict.doubt_text,
                 outcome(verdict),
+                verdict.example_id[:8],
+                first_prompt(verdict.row),
                 one_line(verdict.row.get("judge_rationale") or verdict.row.get("detail")),
             )
             self.add_row(*cells, key=str(index))
