@@ -2,9 +2,9 @@
 
 Each reader yields chunks of ``RawRow`` so that a large file never sits in memory as
 Python objects all at once. A row that cannot be parsed, or that holds a value curate could
-not keep unchanged (nested too deep, NaN, an integer beyond 64 bits), is yielded with its raw
-text, a reason code and the parser's message instead of raising: ingest turns it into a
-rejection.
+not keep unchanged (nested too deep, NaN, an integer beyond 64 bits; ``json_values.py``), is
+yielded with its raw text, a reason code and the parser's message instead of raising: ingest
+turns it into a rejection.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import csv
 import errno
 import io
 import json
-import math
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -25,6 +24,17 @@ import orjson
 
 from curate.errors import InputError
 from curate.formats.convert import detect_format
+from curate.io.json_values import (
+    BOM,
+    DIGITS,
+    LONG_NUMBER,
+    SURROGATES,
+    RowProblem,
+    check_marked,
+    marked_loads,
+    parse_json_line,
+    scrub_surrogates,
+)
 
 Container = Literal["jsonl", "json", "csv", "parquet", "hf"]
 UNIT: dict[Container, str] = {
@@ -34,18 +44,7 @@ UNIT: dict[Container, str] = {
     "parquet": "row",
     "hf": "row",
 }
-_SURROGATES = re.compile("[\udc80-\udcff\ud800-\udfff]")
 ProgressFn = Callable[[int], None]
-BOM = b"\xef\xbb\xbf"  # UTF-8 byte-order mark some editors put at the start of a file
-# Rows nested deeper are rejected: orjson writes at most 254 levels, and rejected.jsonl puts a
-# row two levels deeper (under "example", its fields under curate_meta), so 200 leaves room.
-MAX_DEPTH = 200
-INT_RANGE = (-(2**63), 2**64 - 1)  # the integers orjson reads and writes exactly
-# orjson reads an integer outside INT_RANGE as a float, silently rounded: such a float is at
-# least 2**63 in size, and its text has 19 digits or more in a row.
-_FLOAT_OF_BIG_INT = 2.0**63
-_DIGITS = bytes.maketrans(b"123456789", b"000000000")
-_LONG_NUMBER = b"0" * 19
 
 
 @dataclass(slots=True)
@@ -59,15 +58,6 @@ class RawRow:
     utf8_ok: bool = True
     reason: str = "parse.invalid_json"  # the rejection code, when ``error`` is set
     line: bytes | None = None  # the JSONL line it came from, to check or show it as written
-
-
-class RowProblem(Exception):
-    """A row that is not JSON, or holds a value curate would not keep unchanged."""
-
-    def __init__(self, reason: str, message: str) -> None:
-        super().__init__(message)
-        self.reason = reason
-        self.message = message
 
 
 def detect_container(path: Path) -> Container:
@@ -138,156 +128,6 @@ def size_of(path: Path) -> int:
     return path.stat().st_size
 
 
-def parse_json_line(raw: bytes) -> tuple[Any, bool]:
-    """Parse one JSON document into ``(value, utf8_ok)``; invalid UTF-8 and lone surrogates are
-    repaired (``utf8_ok`` False), a leading byte-order mark is dropped. Raises ``RowProblem``
-    when the text is not JSON or holds a value curate would not keep unchanged."""
-    raw = raw.removeprefix(BOM)
-    try:
-        return orjson.loads(raw), True
-    except orjson.JSONDecodeError:
-        pass
-    try:
-        text, utf8_ok = raw.decode("utf-8"), True
-    except UnicodeDecodeError:
-        text, utf8_ok = raw.decode("utf-8", errors="replace"), False
-    try:
-        return orjson.loads(text), utf8_ok
-    except orjson.JSONDecodeError as exc:
-        error = str(exc)
-    # The stdlib parser reads what orjson refuses: lone surrogate escapes (repaired here), and
-    # NaN, Infinity and out-of-range numbers, which the hooks mark so that the row is rejected.
-    try:
-        value = _marked_loads(text)
-    except RecursionError:
-        raise RowProblem("parse.too_deep", f"nested more than {MAX_DEPTH} levels deep") from None
-    except ValueError:
-        raise RowProblem("parse.invalid_json", error) from None
-    _check_marked(value)
-    clean = _scrub(value)
-    return clean, utf8_ok and clean == value
-
-
-def nesting_depth(value: Any) -> int:
-    """How many lists and objects deep ``value`` goes (0 for a scalar), without recursion."""
-    deepest = 0
-    stack = [(value, 1)] if type(value) in (dict, list) else []
-    while stack:
-        item, depth = stack.pop()
-        deepest = max(deepest, depth)
-        for child in item.values() if type(item) is dict else item:
-            if type(child) in (dict, list):
-                stack.append((child, depth + 1))
-    return deepest
-
-
-def passthrough_problem(fields: dict[str, Any], line: bytes | None) -> RowProblem | None:
-    """Why a row's passthrough fields (parsed by orjson) would not come back unchanged, if
-    they would not: nested deeper than ``MAX_DEPTH``, or, given the row's JSONL ``line``, an
-    integer beyond 64 bits that orjson read as a rounded float."""
-    deepest, suspect = 1, False
-    stack: list[tuple[Any, int]] = [(fields, 1)]
-    while stack:  # a loop, not recursion: the fields may nest hundreds of levels
-        item, depth = stack.pop()
-        for child in item.values() if type(item) is dict else item:
-            kind = type(child)
-            if kind is dict or kind is list:
-                stack.append((child, depth + 1))
-                deepest = max(deepest, depth + 1)
-            elif kind is float and not -_FLOAT_OF_BIG_INT < child < _FLOAT_OF_BIG_INT:
-                suspect = True
-    if deepest > MAX_DEPTH:
-        return _too_deep(deepest)
-    if not suspect or line is None:
-        return None
-    try:  # read the line again with exact integers, to tell 1e20 from a 21-digit integer
-        _check_marked(_marked_loads(line.removeprefix(BOM).decode("utf-8", errors="replace")))
-    except RowProblem as problem:
-        return problem
-    except RecursionError:  # deep in a field that canonical rows do not keep
-        return RowProblem("parse.too_deep", f"nested more than {MAX_DEPTH} levels deep")
-    return None
-
-
-def _too_deep(depth: int) -> RowProblem:
-    return RowProblem(
-        "parse.too_deep", f"nested {depth} levels deep; curate keeps rows up to {MAX_DEPTH}"
-    )
-
-
-def _check_depth(value: Any) -> None:
-    depth = nesting_depth(value)
-    if depth > MAX_DEPTH:
-        raise _too_deep(depth)
-
-
-@dataclass(frozen=True, slots=True)
-class _Marked:
-    """Stands in for a number that curate would not keep unchanged; the row is rejected."""
-
-    reason: str
-    message: str
-    text: str  # as written in the file
-
-
-def _marked_int(text: str) -> int | _Marked:
-    digits = len(text.lstrip("-"))
-    if digits <= 20 and INT_RANGE[0] <= (number := int(text)) <= INT_RANGE[1]:
-        return number
-    shown = text if len(text) <= 24 else f"{text[:20]}... ({digits} digits)"
-    return _Marked(
-        "parse.integer_too_large",
-        f"the integer {shown} is beyond the 64-bit range that JSON tools keep exactly; "
-        "write it as a string",
-        text,
-    )
-
-
-def _marked_float(text: str) -> float | _Marked:
-    number = float(text)
-    if math.isfinite(number):
-        return number
-    shown = text if len(text) <= 24 else f"{text[:20]}..."
-    return _Marked("parse.non_finite_number", f"the number {shown} is too large for a float", text)
-
-
-def _marked_constant(text: str) -> _Marked:
-    return _Marked(
-        "parse.non_finite_number", f"{text} is not a JSON number (write null or a string)", text
-    )
-
-
-def _marked_loads(text: str) -> Any:
-    """``json.loads`` with exact integers, and NaN, Infinity and overflowing numbers marked."""
-    return json.loads(
-        text, parse_int=_marked_int, parse_float=_marked_float, parse_constant=_marked_constant
-    )
-
-
-def _check_marked(value: Any) -> None:
-    """Raise ``RowProblem`` for a value with a marked number in it, or nested too deep."""
-    _check_depth(value)
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if type(item) is _Marked:
-            raise RowProblem(item.reason, item.message)
-        if type(item) is dict:
-            stack.extend(item.values())
-        elif type(item) is list:
-            stack.extend(item)
-
-
-def _scrub(value: Any) -> Any:
-    if isinstance(value, str):
-        return _SURROGATES.sub("\ufffd", value)
-    if isinstance(value, list):
-        return [_scrub(v) for v in value]
-    if isinstance(value, dict):
-        return {_scrub(k): _scrub(v) for k, v in value.items()}
-    return value
-
-
 def _is_wrapped_json(path: Path, head: bytes) -> bool:
     """A .json file holding one object (a row, or a wrapper of rows), not JSONL."""
     if not head.startswith(b"{"):
@@ -298,7 +138,7 @@ def _is_wrapped_json(path: Path, head: bytes) -> bool:
     except orjson.JSONDecodeError:
         pass
     try:  # NaN or a lone surrogate in one row must not turn the document into one bad line
-        return isinstance(_marked_loads(data.decode("utf-8", errors="surrogateescape")), dict)
+        return isinstance(marked_loads(data.decode("utf-8", errors="surrogateescape")), dict)
     except (ValueError, RecursionError):
         return False
 
@@ -321,7 +161,7 @@ def _load_json_items(path: Path, data: bytes) -> list[RawRow]:
         value = orjson.loads(data)
     except orjson.JSONDecodeError:
         return _load_json_items_carefully(path, data)
-    if _LONG_NUMBER in data.translate(_DIGITS):  # an integer orjson may have rounded
+    if LONG_NUMBER in data.translate(DIGITS):  # an integer orjson may have rounded
         return _load_json_items_carefully(path, data)
     # depth is checked by ingest, on the fields a row keeps
     return [RawRow(i + 1, item) for i, item in enumerate(_json_rows(value))]
@@ -330,7 +170,7 @@ def _load_json_items(path: Path, data: bytes) -> list[RawRow]:
 def _load_json_items_carefully(path: Path, data: bytes) -> list[RawRow]:
     text = data.decode("utf-8", errors="surrogateescape")  # bad bytes become lone surrogates
     try:
-        value = _marked_loads(text)
+        value = marked_loads(text)
     except RecursionError:
         items = _array_items(text)
         if items is None:
@@ -348,11 +188,11 @@ def _load_json_items_carefully(path: Path, data: bytes) -> list[RawRow]:
     rows = []
     for i, item in enumerate(_json_rows(value)):
         try:
-            _check_marked(item)
+            check_marked(item)
         except RowProblem as problem:
             rows.append(_problem_row(i + 1, item, problem))
             continue
-        clean = _scrub(item)
+        clean = scrub_surrogates(item)
         rows.append(RawRow(i + 1, clean, utf8_ok=clean == item))
     return rows
 
@@ -447,8 +287,8 @@ def _read_csv(path: Path, chunk_size: int, progress: ProgressFn):
         start_line = reader.line_num + 1
         for record in reader:
             utf8_ok = True
-            if any(isinstance(v, str) and _SURROGATES.search(v) for v in record.values()):
-                record, utf8_ok = _scrub(record), False
+            if any(isinstance(v, str) and SURROGATES.search(v) for v in record.values()):
+                record, utf8_ok = scrub_surrogates(record), False
             if None in record:  # more cells than header fields
                 extra = record.pop(None)
                 chunk.append(RawRow(start_line, None, ",".join(extra), "more cells than header"))

@@ -14,16 +14,8 @@ import polars as pl
 
 from curate.errors import InputError
 from curate.formats.convert import Format, RowError, detect_format, to_canonical
-from curate.io.containers import (
-    BOM,
-    MAX_DEPTH,
-    UNIT,
-    Container,
-    RawRow,
-    detect_container,
-    iter_rows,
-    passthrough_problem,
-)
+from curate.io.containers import UNIT, Container, RawRow, detect_container, iter_rows
+from curate.io.json_values import BOM, MAX_DEPTH, passthrough_problem
 from curate.reasons import Reason
 from curate.record import EXAMPLE_SCHEMA, MESSAGES_DTYPE, content_id
 

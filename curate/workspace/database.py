@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -248,7 +249,7 @@ class WorkspaceDB:
         self._db = sqlite3.connect(
             self.path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False
         )
-        self._db.execute("PRAGMA journal_mode=WAL")
+        _use_wal(self._db)
         self._db.execute("PRAGMA synchronous=NORMAL")
         try:
             self._migrate()
@@ -339,3 +340,18 @@ class WorkspaceDB:
     def runs(self) -> list[dict[str, str]]:
         """Every run the workspace knows, newest first."""
         return self._runs.all()
+
+
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Switch the database to WAL. The switch needs the database to itself and SQLite does
+    not wait for it (the busy timeout does not apply), so while another process migrates
+    an old workspace it is tried again, up to the busy timeout."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
