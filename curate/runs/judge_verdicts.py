@@ -24,7 +24,7 @@ MIDDLE_SCORE = 3.0  # the middle of the judge's 1-5 scale
 
 def has_judge(run: RunSummary) -> bool:
     """Whether the run went through a judge stage."""
-    return any(stage.name == JUDGE_STAGE for stage in run.stages)
+    return run.ran(JUDGE_STAGE)
 
 
 def judge_stage_folder(run_dir: Path) -> Path:

@@ -23,7 +23,7 @@ LABEL_STAGE = "label_issues"
 
 def has_label_issues(run: RunSummary) -> bool:
     """Whether the run went through a label_issues stage."""
-    return any(stage.name == LABEL_STAGE for stage in run.stages)
+    return run.ran(LABEL_STAGE)
 
 
 @dataclass(frozen=True)

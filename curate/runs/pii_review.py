@@ -38,7 +38,7 @@ Turn = tuple[str, int, str, str]
 
 def has_pii(run: RunSummary) -> bool:
     """Whether the run went through a pii stage."""
-    return any(stage.name == PII_STAGE for stage in run.stages)
+    return run.ran(PII_STAGE)
 
 
 @dataclass(frozen=True)

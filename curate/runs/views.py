@@ -34,6 +34,10 @@ class RunSummary:
     stages: list[StageEntry] = field(default_factory=list)
     manifest: Manifest | None = None
 
+    def ran(self, stage: str) -> bool:
+        """Whether the run went through a stage of this name."""
+        return any(entry.name == stage for entry in self.stages)
+
 
 def list_runs(workspace: Path) -> list[RunSummary]:
     """Runs from the workspace's index, plus run folders it does not know, newest first."""

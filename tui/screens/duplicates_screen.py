@@ -33,7 +33,7 @@ Decision = Literal["keep", "distinct", "clear"]
 
 def has_semantic_dedup(run: RunSummary) -> bool:
     """Whether the run went through a semantic_dedup stage."""
-    return any(stage.name == DEDUP_STAGE for stage in run.stages)
+    return run.ran(DEDUP_STAGE)
 
 
 class DuplicatesScreen(OverrideScreen):
