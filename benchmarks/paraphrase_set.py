@@ -5,7 +5,12 @@ Real text (from PyPI wheels, installed by the ``bench`` extra):
 * tier 1: the 1,035 FanOutQA questions (dev + test, CC BY-SA 4.0) and the 503 English
   questions of ``zaragoza-construction-faq`` (CC BY 4.0);
 * tier 2, drawn on only when ``n`` needs more: FanOutQA dev sub-questions and the sentences of
-  the English Zaragoza answers.
+  the English Zaragoza answers;
+* tier 3, past that (the 10k and 100k sets): the chat messages of ``chitchat-dataset`` (BYU
+  PCC lab, MIT) of six words or more, about 155k once exact duplicates go. Real chat repeats
+  itself ("how are you doing today?"), so this tier holds near-duplicates nobody planted: a
+  tool that finds them loses precision against the planted groups without being wrong, which
+  is why the 100k benchmark measures recall against MiniLM's own pairs instead.
 
 A fraction of the originals gets 1-3 rewritten variants, each of strength easy (one light edit),
 medium (two or three edits, a synonym swap or a question frame among them) or hard (frame,
@@ -301,6 +306,8 @@ def load_pool(tier: int) -> list[tuple[str, str, str]]:
             for s in re.split(r"(?<=[.!?])\s+", r["a"])
             if len(s.split()) >= 6
         ]
+    if tier >= 3:
+        items += [(s, "", "chitchat") for s in _chat_messages()]
     seen: set[str] = set()
     unique = []
     for text, answer, origin in items:
@@ -309,6 +316,18 @@ def load_pool(tier: int) -> list[tuple[str, str, str]]:
             seen.add(key)
             unique.append((text.strip(), answer or "(no reference answer)", origin))
     return unique
+
+
+def _chat_messages(min_words: int = 6) -> list[str]:
+    """Every message of chitchat-dataset with at least ``min_words`` words, in file order."""
+    chats = json.loads(resources.files("chitchat_dataset").joinpath("dataset.json").read_text())
+    return [
+        m["text"]
+        for chat in chats.values()
+        for turn in chat["messages"]
+        for m in turn
+        if len(m["text"].split()) >= min_words
+    ]
 
 
 def _sub_questions(questions: Iterable[dict]) -> list[str]:
@@ -326,8 +345,9 @@ def build(n: int | None = None, frac: float = 0.25, seed: int = 0) -> Paraphrase
     mean_variants = 2.0
     pool = load_pool(1)
     note = ""
-    if n is not None and n > len(pool) * (1 + frac * mean_variants):
-        pool = load_pool(2)
+    for tier in (2, 3):  # a bigger tier only when the smaller one cannot give n texts
+        if n is not None and n > len(pool) * (1 + frac * mean_variants):
+            pool = load_pool(tier)
     if n is not None:
         originals = round(n / (1 + frac * mean_variants))
         if originals > len(pool):

@@ -2,6 +2,15 @@
 
     python benchmarks/semantic_dedup.py                  # ~2.3k texts (tier-1 real text in full)
     python benchmarks/semantic_dedup.py --n 10000 --json out.json
+    python benchmarks/semantic_dedup.py --n 100000 --tools cascade-int8,semhash-static \
+        --reference-sample 10000 --reference-model minilm-onnx-int8
+
+The cascade rows (issue 21) run the stage with ``prefilter: static``: static vectors propose
+pairs at ``--prefilter`` cosine and MiniLM (fp32, or int8 ONNX for ``cascade-int8``) embeds
+only their texts. MiniLM alone embeds 100k texts far too slowly here (tens of texts/s under
+load), so at 100k its recall reference comes from ``--reference-sample``: MiniLM alone on a
+seeded sample of that many texts, each of its pairs counted as found when a row put both texts
+in one cluster of its full-size run (printed as "recall vs MiniLM on the sample").
 
 Rows (each in its own subprocess, so peaks do not mix; the encoder is the offline
 all-MiniLM-L6-v2 from ``curate.embed.load_encoder()`` for both embedding tools):
@@ -46,9 +55,31 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from paraphrase_set import STRENGTHS, ParaphraseSet, build
 
-TOOLS = ("curate", "semhash", "minhash", "curate-pairs", "semhash-vectors")
+TOOLS = (
+    "curate",
+    "minilm-int8",
+    "cascade",
+    "cascade-int8",
+    "semhash-static",
+    "semhash",
+    "minhash",
+    "curate-pairs",
+    "semhash-vectors",
+)
+DEFAULT_TOOLS = ("curate", "minilm-int8", "cascade", "cascade-int8", "semhash-static", "minhash")
+# curate stage rows: (model, prefilter); "curate" is MiniLM alone, the reference
+STAGE_ROWS: dict[str, tuple[str | None, str | None]] = {
+    "curate": (None, None),
+    "minilm-int8": ("minilm-onnx-int8", None),
+    "cascade": (None, "static"),
+    "cascade-int8": ("minilm-onnx-int8", "static"),
+}
 LABELS = {
-    "curate": "curate SemanticDedup stage",
+    "curate": "curate SemanticDedup, MiniLM alone",
+    "minilm-int8": "curate SemanticDedup, MiniLM int8 alone",
+    "cascade": "curate cascade: static prefilter + MiniLM",
+    "cascade-int8": "curate cascade: static prefilter + MiniLM int8",
+    "semhash-static": "semhash self_deduplicate, static encoder",
     "semhash": "semhash self_deduplicate",
     "minhash": "datasketch MinHash+LSH",
     "curate-pairs": "curate near_duplicate_pairs (shared vectors)",
@@ -56,9 +87,13 @@ LABELS = {
 }
 MEASURED = ("seconds", "cpu_s", "setup_s", "peak_rss_mb", "grew_mb")
 BASELINE = {
-    "curate": "semhash",
-    "semhash": "semhash",
-    "minhash": "semhash",
+    "curate": "semhash-static",
+    "minilm-int8": "semhash-static",
+    "cascade": "semhash-static",
+    "cascade-int8": "semhash-static",
+    "semhash-static": "semhash-static",
+    "semhash": "semhash-static",
+    "minhash": "semhash-static",
     "curate-pairs": "semhash-vectors",
     "semhash-vectors": "semhash-vectors",
 }
@@ -104,16 +139,17 @@ def _preload_curate() -> None:
     import scipy.sparse.csgraph  # noqa: F401
 
 
-def _encoder() -> Any:
+def _encoder(model: str | None = None, batch_size: int = 64) -> Any:
     from curate.embed import load_encoder
 
-    encoder = load_encoder(None, batch_size=64)  # the same cached object the stage asks for
+    encoder = load_encoder(model, batch_size=batch_size)  # the cached object the stage gets
     encoder.encode(["warm up the model once before timing"])
     return encoder
 
 
 def work_curate(texts: list[str], answers: list[str], work: Path, args: Any) -> dict[str, Any]:
-    """The real stage on an ingested batch, fresh cache; saves its vectors for the shared rows."""
+    """The real stage on an ingested batch, fresh cache; the MiniLM row saves its vectors for
+    the shared rows. ``--workspace`` reuses a cache (the reference sample), untimed."""
     import numpy as np
     import orjson
 
@@ -128,24 +164,40 @@ def work_curate(texts: list[str], answers: list[str], work: Path, args: Any) -> 
             handle.write(orjson.dumps({"messages": messages}) + b"\n")
     batch, rejected, _ = ingest([InputSource(path, path.name)])
     assert rejected.height == 0 and batch.height == len(texts)
-    _encoder()
+    model, prefilter = STAGE_ROWS[args.worker]
+    _encoder(model)
+    if prefilter:
+        _encoder(prefilter, 1024)
     _preload_curate()
-    stage = SemanticDedup(SemanticDedupConfig(threshold=args.threshold, text="user", keep="first"))
-    workspace = work / "workspace"  # fresh: every text is embedded inside the timed call
-    ctx = RunContext(run_dir=workspace, workspace=workspace)
+    config = SemanticDedupConfig(
+        threshold=args.threshold,
+        text="user",
+        keep="first",
+        model=model,
+        prefilter=prefilter,
+        prefilter_threshold=args.prefilter,
+    )
+    stage = SemanticDedup(config)
+    # fresh: every text is embedded inside the timed call
+    workspace = Path(args.workspace) if args.workspace else work / "workspace"
+    ctx = RunContext(run_dir=work / "workspace", workspace=workspace)
     result, seconds, grew = _timed(lambda: stage.run(batch, ctx))
-    assert result.metrics["embedded"] == len(texts), result.metrics
+    if not args.workspace:
+        expected = result.metrics.get("rescored", len(texts))
+        assert result.metrics["embedded"] == expected, result.metrics
     dropped = result.rejected
     position = {key: line - 1 for key, line in zip(batch["id"], batch["source_line"], strict=True)}
     links = [
         (line - 1, position[twin])
         for line, twin in zip(dropped["source_line"], dropped["related_id"], strict=True)
     ]
-    ordered = batch.sort("source_line")
-    vectors, embedded = stage.config.spec().embed(ordered, workspace)  # cached, after timing
-    assert embedded == 0
-    np.save(Path(args.shared) / "vectors.npy", vectors)
-    return {"seconds": seconds, "grew_mb": grew, "links": links, "metrics": result.metrics}
+    if args.worker == "curate" and not args.workspace:
+        ordered = batch.sort("source_line")
+        vectors, embedded = stage.config.spec().embed(ordered, workspace)  # cached, untimed
+        assert embedded == 0
+        np.save(Path(args.shared) / "vectors.npy", vectors)
+    out = {"seconds": seconds, "grew_mb": grew, "links": links, "metrics": result.metrics}
+    return out | {"workspace": str(workspace)}
 
 
 def work_curate_pairs(
@@ -188,10 +240,12 @@ def _semhash_links(result: Any) -> list[tuple[int, int]]:
 
 
 def work_semhash(texts: list[str], answers: list[str], work: Path, args: Any) -> dict[str, Any]:
-    """semhash end to end: embed with curate's encoder, index, self-deduplicate."""
+    """semhash end to end: embed with curate's encoder (MiniLM, or the static one for
+    ``semhash-static``), index, self-deduplicate."""
     from semhash import SemHash
 
-    model = _Wrapped(_encoder())
+    static = args.worker == "semhash-static"
+    model = _Wrapped(_encoder("static", 1024) if static else _encoder())
     records = [{"id": str(k), "text": t} for k, t in enumerate(texts)]
 
     def dedup() -> Any:
@@ -256,6 +310,10 @@ def work_minhash(texts: list[str], answers: list[str], work: Path, args: Any) ->
 
 WORKERS = {
     "curate": work_curate,
+    "minilm-int8": work_curate,
+    "cascade": work_curate,
+    "cascade-int8": work_curate,
+    "semhash-static": work_semhash,
     "semhash": work_semhash,
     "minhash": work_minhash,
     "curate-pairs": work_curate_pairs,
@@ -268,7 +326,13 @@ def worker_main(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     work = Path(args.work)
     data = json.loads((Path(args.shared) / "data.json").read_text())
-    out = WORKERS[args.worker](data["texts"], data["answers"], work, args)
+    texts, answers = data["texts"], data["answers"]
+    if args.sample:  # the reference run: only the sampled texts, links in full-set positions
+        chosen = json.loads(Path(args.sample).read_text())
+        texts, answers = [texts[k] for k in chosen], [answers[k] for k in chosen]
+    out = WORKERS[args.worker](texts, answers, work, args)
+    if args.sample:
+        out["links"] = [(chosen[a], chosen[b]) for a, b in out["links"]]
     out["setup_s"] = time.perf_counter() - started - out["seconds"]
     out["cpu_s"] = _CPU_SECONDS[0]
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -319,13 +383,16 @@ def score(data: ParaphraseSet, predicted: set[tuple[int, int]]) -> dict[str, Any
     }
 
 
-def run_worker(tool: str, rep: int, work: Path, args: argparse.Namespace) -> dict[str, Any]:
+def run_worker(
+    tool: str, rep: int | str, work: Path, args: argparse.Namespace, *extra: str
+) -> dict[str, Any]:
     """Run ``tool`` in a fresh process with its own scratch folder under ``work``."""
     scratch = work / f"{tool}-{rep}"
     scratch.mkdir()
     command = [
         sys.executable,
         __file__,
+        *extra,
         "--worker",
         tool,
         "--work",
@@ -338,6 +405,8 @@ def run_worker(tool: str, rep: int, work: Path, args: argparse.Namespace) -> dic
         str(args.jaccard),
         "--shingle",
         args.shingle,
+        "--prefilter",
+        str(args.prefilter),
     ]
     subprocess.run(command, check=True)
     return json.loads((scratch / "result.json").read_text())
@@ -390,6 +459,54 @@ def strength_table(rows: dict[str, dict[str, Any]], data: ParaphraseSet) -> str:
     return "\n".join(lines)
 
 
+def reference_table(rows: dict[str, dict[str, Any]], what: str) -> str:
+    """Each row against MiniLM alone: the share of MiniLM's pairs it found, overall and on
+    hard paraphrases, and the share of its texts MiniLM embedded (cascade rows)."""
+    head = f"| tool | recall vs {what} | hard-pair recall vs {what} | texts MiniLM embedded |"
+    lines = [head, "|---|---|---|---|"]
+    for tool, r in rows.items():
+        if "recall_vs_minilm" not in r:
+            continue
+        hard = r["hard_recall_vs_minilm"]
+        embedded = r.get("metrics", {}).get("rescored")
+        if embedded is None:
+            embedded = "all" if tool in STAGE_ROWS or tool == "semhash" else "none"
+        lines.append(
+            f"| {LABELS[tool]} | {r['recall_vs_minilm']:.3f} "
+            f"| {'n/a' if hard is None else f'{hard:.3f}'} | {embedded} |"
+        )
+    return "\n".join(lines)
+
+
+def against(
+    data: ParaphraseSet, predicted: set[tuple[int, int]], reference: set[tuple[int, int]]
+) -> dict[str, float | None]:
+    """Share of the reference (MiniLM alone) pairs that ``predicted`` holds, all and hard."""
+    hard = {p for p in reference if p in data.truth and data.pair_strength(p) == "hard"}
+    share = len(predicted & reference) / len(reference) if reference else None
+    hard_share = len(predicted & hard) / len(hard) if hard else None
+    return {"recall_vs_minilm": share, "hard_recall_vs_minilm": hard_share}
+
+
+def _reference_pairs(
+    data: ParaphraseSet, work: Path, args: argparse.Namespace, runs: dict[str, list[Any]]
+) -> set[tuple[int, int]]:
+    """MiniLM alone (``--reference-model``) on a seeded sample of ``--reference-sample``
+    texts, untimed, reusing the vectors a cascade row already cached."""
+    import random
+
+    chosen = sorted(random.Random(args.seed).sample(range(len(data.texts)), args.reference_sample))
+    (work / "sample.json").write_text(json.dumps(chosen))
+    tool = "minilm-int8" if args.reference_model == "minilm-onnx-int8" else "curate"
+    cached = [o[0]["workspace"] for t, o in runs.items() if t.startswith("cascade") and o]
+    extra = ["--sample", str(work / "sample.json")]
+    if cached:
+        extra += ["--workspace", cached[-1]]
+    print(f"reference: MiniLM alone on {len(chosen)} sampled texts ...", file=sys.stderr)
+    out = run_worker(tool, "reference", work, args, *extra)
+    return cluster_pairs(len(data.texts), out["links"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=None, help="about this many texts")
@@ -399,11 +516,21 @@ def main() -> None:
     parser.add_argument("--jaccard", type=float, default=0.7, help="MinHashLSH threshold")
     parser.add_argument("--shingle", choices=("char5", "word3"), default="char5")
     parser.add_argument("--repeat", type=int, default=1, help="runs per tool; medians shown")
-    parser.add_argument("--tools", default=",".join(TOOLS), help="comma-separated subset")
+    parser.add_argument("--tools", default=",".join(DEFAULT_TOOLS), help="comma-separated")
+    parser.add_argument("--prefilter", type=float, default=0.85, help="cascade static cosine")
+    parser.add_argument(
+        "--reference-sample",
+        type=int,
+        default=0,
+        help="MiniLM alone on a sample of this many texts instead of the full set (100k)",
+    )
+    parser.add_argument("--reference-model", default=None, help="MiniLM mode of the reference")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--worker", choices=TOOLS, help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)
     parser.add_argument("--shared", help=argparse.SUPPRESS)
+    parser.add_argument("--sample", help=argparse.SUPPRESS)
+    parser.add_argument("--workspace", help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if args.worker:
@@ -430,14 +557,29 @@ def main() -> None:
             for tool in tools if rep % 2 == 0 else tools[::-1]:
                 print(f"repeat {rep + 1}: running {tool} ...", file=sys.stderr, flush=True)
                 runs[tool].append(run_worker(tool, rep, work, args))
+        predicted: dict[str, set[tuple[int, int]]] = {}
         for tool, outs in runs.items():
             links = outs[0].pop("links")  # quality from the first repeat
             rows[tool] = {key: median(o[key] for o in outs) for key in MEASURED}
             rows[tool]["seconds_each"] = [round(o["seconds"], 3) for o in outs]
-            rows[tool].update(score(data, cluster_pairs(n, links)))
+            rows[tool]["metrics"] = outs[0].get("metrics", {})
+            predicted[tool] = cluster_pairs(n, links)
+            rows[tool].update(score(data, predicted[tool]))
+        what, reference = "MiniLM", predicted.get("curate")
+        if args.reference_sample:
+            reference, what = _reference_pairs(data, work, args, runs), "MiniLM on the sample"
+            sample = set(json.loads((work / "sample.json").read_text()))
+            for tool in tools:  # only pairs inside the sample can be compared
+                predicted[tool] = {p for p in predicted[tool] if p[0] in sample and p[1] in sample}
+        if reference is not None:
+            for tool in tools:
+                rows[tool].update(against(data, predicted[tool], reference))
     print(table(rows, n))
     print()
     print(strength_table(rows, data))
+    if reference is not None:
+        print()
+        print(reference_table(rows, what))
     if args.json:
         summary = {
             "texts": n,

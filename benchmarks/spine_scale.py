@@ -1,9 +1,11 @@
 """Scale check of the spine: N short chat examples through validate, exact_dedup, quality,
 split and export, timed against a hand-written pure-Python script doing the same job.
 
-    python benchmarks/spine_scale.py --rows 1000000
+    python benchmarks/spine_scale.py --rows 1000000 [--profile] [--executor ray]
 
 Data is generated under benchmarks/.data/ (git-ignored). Peak RSS is the child process's.
+``--profile`` runs curate once more with a sampler thread and prints each step's peak RSS
+(ingest, every stage, then export), to show where the memory goes.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ import os
 import random
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import orjson
+import psutil
 
 HERE = Path(__file__).parent
 TOPICS = ["order", "refund", "invoice", "password", "delivery", "warranty", "coupon", "address"]
@@ -25,6 +29,7 @@ VERBS = ["change", "track", "cancel", "update", "check", "find", "fix", "renew"]
 PIPELINE = """\
 name: scale
 workspace: .
+executor: {executor}
 inputs: [data.jsonl]
 stages:
   - validate
@@ -75,16 +80,58 @@ def measure(command: list[str], cwd: Path) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024**2
 
 
+class _MemoryByStep:
+    """A reporter that samples this process's RSS and keeps the peak of each step."""
+
+    def __init__(self) -> None:
+        self.process = psutil.Process()
+        self.step = "start"
+        self.peaks: dict[str, float] = {}
+        self.done = threading.Event()
+        threading.Thread(target=self._sample, daemon=True).start()
+
+    def _sample(self) -> None:
+        while not self.done.wait(0.02):
+            rss = self.process.memory_info().rss / 1024**3
+            self.peaks[self.step] = max(self.peaks.get(self.step, 0.0), rss)
+
+    def stage_started(self, index: int, name: str, total: int) -> None:
+        self.step = name
+
+    def advance(self, amount: int) -> None: ...
+
+    def stage_finished(self, entry: object) -> None:
+        self.step = "export"  # until the next stage starts: the last one is followed by export
+
+    def note(self, message: str) -> None: ...
+
+
+def profile_child(work: Path) -> None:
+    """Run the pipeline in this process and print each step's peak RSS as JSON."""
+    from curate.runs.runner import run_pipeline
+
+    reporter = _MemoryByStep()
+    os.chdir(work)
+    run_pipeline(Path("pipeline.yaml"), out=Path("run-profile"), reporter=reporter)
+    reporter.done.set()
+    print(orjson.dumps({k: round(v, 2) for k, v in reporter.peaks.items()}).decode())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--executor", choices=("local", "ray"), default="local")
+    parser.add_argument("--profile", action="store_true", help="peak RSS of each step")
+    parser.add_argument("--profile-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.profile_child:
+        return profile_child(args.profile_child)
     work = HERE / ".data" / f"spine-{args.rows}"
     work.mkdir(parents=True, exist_ok=True)
     data = work / "data.jsonl"
     if not data.exists():
         generate(data, args.rows)
-    (work / "pipeline.yaml").write_text(PIPELINE)
+    (work / "pipeline.yaml").write_text(PIPELINE.replace("{executor}", args.executor))
     size = data.stat().st_size / 1024**2
     print(f"{args.rows:,} rows, {size:.0f} MiB of JSONL")
 
@@ -101,6 +148,11 @@ def main() -> None:
     print(f"ratio curate/naive: time {ours_s / peer_s:.2f}x, memory {ours_rss / peer_rss:.2f}x")
     print("stage seconds:", {s["name"]: s["seconds"] for s in manifest["stages"]})
     print("totals:", totals)
+    if args.profile:
+        subprocess.run(["rm", "-rf", str(work / "run-profile")], check=True)
+        child = [sys.executable, __file__, "--profile-child", str(work)]
+        peaks = subprocess.run(child, check=True, capture_output=True, text=True).stdout
+        print("peak RSS GiB by step:", peaks.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":

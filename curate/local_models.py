@@ -95,3 +95,17 @@ def _converted_smollm2() -> Path:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+# --- added for curate/train/memory.py (memory plan before loading): where a model's config is
+def config_source(spec: str | os.PathLike[str] | None) -> tuple[Path, str | None]:
+    """A folder and GGUF file name (or None) whose config describes the model, without
+    converting or loading weights: the embedded default reads its GGUF metadata until it has
+    been converted once."""
+    if spec is None or str(spec).lower() == DEFAULT_BASE_MODEL:
+        converted = model_cache_dir() / _SMOLLM2_FOLDER
+        if (converted / "config.json").is_file():
+            return converted, None
+        gguf = _smollm2_gguf()
+        return gguf.parent, gguf.name
+    return resolve_model(spec), None

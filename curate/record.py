@@ -157,6 +157,12 @@ def normalized_prompt_expr() -> pl.Expr:
     return pl.when(prompt.list.len() > 0).then(key)
 
 
+def normalized_turns_expr(column: str) -> pl.Expr:
+    """The normalised key of one list-of-turns column (``chosen``, ``rejected``), folded as
+    exact_dedup folds whole conversations."""
+    return _normalized(pl.col(column))
+
+
 def _normalized(turns: pl.Expr) -> pl.Expr:
     # tool calls and non-text parts (image references) count, so two rows that differ only
     # in them never collide; a plain turn reads "role: content" as before

@@ -292,8 +292,8 @@ def test_normalized_dedup_tells_rows_apart_by_their_calls_and_images(tmp_path):
     assert reasons_by_line(result) == {6: "dedup.exact"}
 
 
-def test_train_reads_weights_and_refuses_tool_rows_with_one_line(tmp_path):
-    from curate.train.data import TrainDataError, read_conversations
+def test_train_reads_weights_and_tool_rows(tmp_path):
+    from curate.train.data import read_conversations
 
     (conversation,) = read_conversations(write_jsonl(tmp_path / "w.jsonl", [IMAGE_ROW]), "train")
     assert conversation[1] == {
@@ -301,5 +301,8 @@ def test_train_reads_weights_and_refuses_tool_rows_with_one_line(tmp_path):
         "content": "Yes, the corner is crushed.",
         "weight": 0,
     }
-    with pytest.raises(TrainDataError, match="does not render tool calls"):
-        read_conversations(write_jsonl(tmp_path / "t.jsonl", [tool_row(call("c1"))]), "train")
+    # tool rows train through the template now (tests/test_train_tool_rows.py)
+    (tools,) = read_conversations(
+        write_jsonl(tmp_path / "t.jsonl", [tool_row(call("c1"))]), "train"
+    )
+    assert tools[1]["tool_calls"][0]["id"] == "c1" and tools[2]["tool_call_id"] == "c1"

@@ -155,7 +155,7 @@ def test_qlora_without_cuda_is_refused_before_loading(
         "  eval: eval.jsonl\nout: o\n",
     )
     result = runner.invoke(app, ["train", str(path)])
-    assert_one_line_error(result, "QLoRA needs a CUDA GPU", "qlora")
+    assert_one_line_error(result, "QLoRA needs a CUDA GPU", "quantization")
 
 
 # --- the model: template, masking, a real run ----------------------------------------------

@@ -51,13 +51,19 @@ KEY_MAP: dict[str, Meaning] = {
     "clear": Meaning("c", "withdraw the decision", DECIDE),
     "not_a_finding": Meaning("x", "the finding is wrong: not a duplicate, not PII", DECIDE),
     "not_a_finding_anywhere": Meaning(
-        "X", "the finding is wrong in every example of the run (PII: that text)", DECIDE
+        "X",
+        "the finding is wrong wherever it is (PII: that text in the run; Duplicates: the cluster)",
+        DECIDE,
     ),
     "add_finding": Meaning("m", "mark a span the PII scan missed", DECIDE),
     "relabel": Meaning("e", "relabel to the suggested label (Labels)", DECIDE),
-    "keep_all": Meaning("K", "keep every example the filters show (Browse; asks once)", DECIDE),
+    "keep_all": Meaning(
+        "K", "keep every example shown (Browse: the filtered set; Duplicates: the cluster)", DECIDE
+    ),
     "drop_all": Meaning("D", "drop every example the filters show (Browse; asks once)", DECIDE),
-    "undo": Meaning("ctrl+z", "undo the last decision (Browse, Judge, Duplicates)", DECIDE, "^z"),
+    "undo": Meaning(
+        "ctrl+z", "undo the last decision (every screen that takes them)", DECIDE, "^z"
+    ),
     "pass": Meaning("p", "the example passes the audit", DECIDE),
     "fail": Meaning("f", "the example fails the audit (and is dropped)", DECIDE),
     "skip": Meaning("s", "skip it in the audit", DECIDE),

@@ -7,13 +7,22 @@ from typing import ClassVar, Literal
 
 from textual.screen import Screen
 
-from curate.workspace import Action, Override
+from curate.workspace import Action, Override, WorkspaceDB
 from curate_tui.screens.text_prompt_screen import TextPromptScreen
 from curate_tui.session import Session
 
 Decision = Action | Literal["clear"]
 CLEARED = "cleared in the TUI"  # the reason stored when a decision is withdrawn
 UNDONE = "undone in the TUI"  # the reason stored when an undo withdraws a decision
+BULK_VERBS: dict[str, str] = {"keep": "Force-keep", "drop": "Force-drop", "distinct": "Split out"}
+
+
+def put_back(store: WorkspaceDB, example_id: str, before: Override | None) -> None:
+    """Make ``before`` (None: no decision) the example's standing override again."""
+    if before is None:
+        store.set_override(example_id, "clear", UNDONE)
+    else:
+        store.set_override(example_id, before.action, before.reason)
 
 
 class OverrideScreen(Screen[None]):
@@ -70,11 +79,11 @@ class OverrideScreen(Screen[None]):
             self.reload_overrides()
             self.show_overrides()
             self.notify(
-                f"Force-{decision} of {len(example_ids):,} examples; the next run applies it "
+                f"{BULK_VERBS[decision]} {len(example_ids):,} examples; the next run applies it "
                 "(ctrl+z undoes it)."
             )
 
-        question = f"Force-{decision} all {len(example_ids):,} {what}: why?"
+        question = f"{BULK_VERBS[decision]} all {len(example_ids):,} {what}: why?"
         self.app.push_screen(TextPromptScreen(question, placeholder="reason", required=True), save)
 
     def action_undo(self) -> None:
@@ -84,10 +93,7 @@ class OverrideScreen(Screen[None]):
             return
         batch = self.undo_stack.pop()
         for example_id, before in batch:
-            if before is None:
-                self.session.store.set_override(example_id, "clear", UNDONE)
-            else:
-                self.session.store.set_override(example_id, before.action, before.reason)
+            put_back(self.session.store, example_id, before)
         self.reload_overrides()
         self.show_overrides()
         count = f"{len(batch):,} examples" if len(batch) > 1 else batch[0][0]

@@ -66,14 +66,21 @@ def init(
 def inspect(
     files: Annotated[list[Path], typer.Argument(help="Data files or save_to_disk folders.")],
     tokenizer: Annotated[
-        Path | None, typer.Option(help="tokenizer.json (or its folder) to count tokens.")
+        Path | None,
+        typer.Option(
+            help="Count tokens: smollm2-135m-instruct or a model folder (through its chat "
+            "template, tools included), or a bare tokenizer.json (plain text)."
+        ),
+    ] = None,
+    max_tokens: Annotated[
+        int | None, typer.Option(min=1, help="With --tokenizer: count rows longer than this.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
     """Detect each file's container and format; show counts, turns, lengths, refusals."""
     from curate.io.inspect import profile_file
 
-    profiles = [profile_file(path, tokenizer=tokenizer) for path in files]
+    profiles = [profile_file(path, tokenizer=tokenizer, max_tokens=max_tokens) for path in files]
     if as_json:
         print(orjson.dumps([asdict(p) for p in profiles], option=orjson.OPT_INDENT_2).decode())
         return
@@ -189,6 +196,13 @@ def _print_profile(profile: Any) -> None:
                 label, *(f"{v:g}" for v in (dist.min, dist.p50, dist.p95, dist.max, dist.mean))
             )
     out.print(table)
+    if (tokens := profile.template_tokens) is not None:  # token budget through the template
+        over = f"; {tokens.rows_over_max} over {tokens.max_tokens}" if tokens.max_tokens else ""
+        out.print(
+            f"template tokens ({escape(tokens.tokenizer)}): p50 {tokens.p50}, p95 {tokens.p95}, "
+            f"max {tokens.max}; assistant share {tokens.assistant_share:.1%}{over}",
+            highlight=False,
+        )
     roles = Table("role pattern", "rows")
     for pattern, count in profile.role_patterns.items():
         roles.add_row(pattern, str(count))
@@ -258,6 +272,9 @@ def _register_eval_commands() -> None:
     from curate.cli.eval_commands import eval_command
 
     app.command(name="eval")(eval_command)
+    from curate.cli.advise_commands import advise  # should I fine-tune at all?
+
+    app.command()(advise)
 
 
 _register_eval_commands()

@@ -1,4 +1,4 @@
-"""``curate train CONFIG.yaml``: a LoRA fine-tune on a curated export."""
+"""``curate train CONFIG.yaml``: a LoRA fine-tune (SFT or DPO) on a curated export."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ def train(
         typer.Option("--max-steps", min=1, help="Stop after N optimizer steps (a quick check)."),
     ] = None,
 ) -> None:
-    """Fine-tune a LoRA adapter (and a merged model) on a run's export; resumes a killed run."""
+    """Fine-tune a LoRA adapter (SFT, or DPO on preference pairs) and a merged model on a run's
+    export; prints the memory plan first and resumes a killed run."""
     from curate.train.config import load_train_config
 
     settings = load_train_config(config, max_steps=max_steps)
@@ -39,10 +40,22 @@ def train(
             result = run_training(settings, reporter)
     best = f"{result.best_eval_loss:.4f}" if result.best_eval_loss is not None else "-"
     resumed = Path(result.resumed_from).name if result.resumed_from else None
+    at = f" at step {result.best_step}" if result.best_step is not None else ""
     out.print(
-        f"[green]✓[/green] {result.steps} steps in {result.seconds:.0f}s, best eval loss {best}"
-        + (f"  [dim](resumed from {resumed})[/dim]" if resumed else "")
+        f"[green]✓[/green] {result.steps} steps in {result.seconds:.0f}s, "
+        f"best eval loss {best}{at}" + (f"  [dim](resumed from {resumed})[/dim]" if resumed else "")
     )
+    if result.overfitting is not None:
+        out.print(
+            f"[yellow]![/yellow] overfitting from step {result.overfitting['since_step']} "
+            f"(eval loss rose twice while train loss fell); the best checkpoint is kept"
+        )
+    if result.preference is not None:
+        pref = result.preference
+        out.print(
+            f"  held-out pairs: preference accuracy {pref['preference_accuracy']:.1%}, "
+            f"mean reward margin {pref['mean_reward_margin']:+.4f} ({pref['pairs']} pairs)"
+        )
     out.print(f"  adapter   {result.adapter}")
     if result.merged is not None:
         out.print(f"  merged    {result.merged}")

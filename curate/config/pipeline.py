@@ -11,6 +11,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from curate.config.reader import dotted, explain, read_mapping
 from curate.config.stage_rules import teacher_judges_itself, unredacted_remote_stage
 from curate.errors import PipelineError
+from curate.execute import ExecutorConfig
 from curate.formats.convert import ExportFormat, Format
 from curate.stages import STAGE_CONFIGS, StageSpec
 
@@ -48,6 +49,17 @@ class Pipeline(_Strict):
     inputs: list[InputConfig] = Field(min_length=1)
     stages: list[StageSpec] = Field(default_factory=list)
     export: ExportConfig = Field(default_factory=ExportConfig)
+    executor: ExecutorConfig = Field(
+        default_factory=ExecutorConfig,
+        description="where row-wise stage work runs: local, ray, or "
+        "{kind: ray, address: ..., num_cpus: ...}; outputs are the same either way",
+    )
+
+    @field_validator("executor", mode="before")
+    @classmethod
+    def _executor_shorthand(cls, value: Any) -> Any:
+        """Accept ``executor: ray`` for ``executor: {kind: ray}``."""
+        return {"kind": value} if isinstance(value, str) else value
 
     @field_validator("inputs", mode="before")
     @classmethod

@@ -8,7 +8,8 @@ semantic part exists because dedup links pairs through a bounded neighbour list 
 ``exact_limit``, an approximate index), so a near-duplicate pair can escape its cluster.
 Split therefore runs ``pull_leaks_into_train``: an exact search of every held-out example
 against train, which moves each leaking example's group into train until none is left, and
-so proves the result.
+so proves the result. With a cascade spec (a static prefilter), "too close" is the cascade's
+judgement: the model rescores each held-out example's closest cheap train neighbours.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from curate.dedup.embedding import NearDuplicateSpec
+from curate.dedup.embedding import NearDuplicateSpec, nearest
 from curate.errors import LeakageError
 from curate.record import normalized_prompt_expr, normalized_text_expr
 
@@ -78,10 +79,8 @@ def pull_leaks_into_train(
     Every held-out example is compared with every train example exactly: first with the
     train split as assigned, then with each batch of rows moved into it.
     """
-    import faiss
-
     frame = kept.sort("row")
-    vectors, _ = spec.embed(frame, workspace)
+    closest = nearest(spec, spec.texts(frame), workspace)
     split = frame["split"].to_numpy().astype(object)
     groups = frame[group].to_numpy()
     joining = np.flatnonzero(split == "train")
@@ -90,10 +89,8 @@ def pull_leaks_into_train(
         held = np.flatnonzero(split != "train")
         if not len(held):
             break
-        index = faiss.IndexFlatIP(vectors.shape[1])
-        index.add(np.ascontiguousarray(vectors[joining]))
-        sims, _ = index.search(np.ascontiguousarray(vectors[held]), 1)
-        leaking = held[sims[:, 0] >= spec.threshold]
+        sims, _ = closest(held, joining)
+        leaking = held[sims >= spec.threshold]
         joining = np.flatnonzero(np.isin(groups, groups[leaking]) & (split != "train"))
         split[joining] = "train"
         moved += len(joining)
@@ -108,24 +105,18 @@ def semantic_leaks(
     kept: pl.DataFrame, spec: NearDuplicateSpec, workspace: Path, *, limit: int = 5
 ) -> list[str]:
     """Sentences naming each held-out example whose nearest train example is too close."""
-    import faiss
-
     frame = kept.sort("row")
-    vectors, _ = spec.embed(frame, workspace)
     in_train = (frame["split"] == "train").to_numpy()
     if in_train.all() or not in_train.any():
         return []
-    index = faiss.IndexFlatIP(vectors.shape[1])
-    index.add(np.ascontiguousarray(vectors[in_train]))
-    sims, nearest = index.search(np.ascontiguousarray(vectors[~in_train]), 1)
-    held = frame.filter(~pl.Series(in_train))
-    train = frame.filter(pl.Series(in_train))
+    held = np.flatnonzero(~in_train)
+    sims, closest = nearest(spec, spec.texts(frame), workspace)(held, np.flatnonzero(in_train))
     problems = []
-    for position in np.flatnonzero(sims[:, 0] >= spec.threshold)[:limit]:
-        other = train.row(int(nearest[position, 0]), named=True)
-        mine = held.row(int(position), named=True)
+    for position in np.flatnonzero(sims >= spec.threshold)[:limit]:
+        other = frame.row(int(closest[position]), named=True)
+        mine = frame.row(int(held[position]), named=True)
         problems.append(
             f"{mine['split']} example {mine['source']} has train neighbour {other['source']} "
-            f"at cosine {sims[position, 0]:.3f}"
+            f"at cosine {sims[position]:.3f}"
         )
     return problems

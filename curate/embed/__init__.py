@@ -11,6 +11,8 @@ from curate.embed.encoder import (
     ONNX_INT8_MODEL,
     STATIC_MODEL,
     Encoder,
+    available_cores,
+    encoder_id,
     load_encoder,
 )
 from curate.embed.model_cache import model_cache_root
@@ -22,6 +24,8 @@ __all__ = [
     "STATIC_MODEL",
     "EmbeddingCache",
     "Encoder",
+    "available_cores",
+    "encoder_id",
     "load_encoder",
     "model_cache_root",
 ]

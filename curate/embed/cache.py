@@ -42,7 +42,7 @@ class EmbeddingCache:
         self,
         texts: list[str],
         embed: Callable[[list[str]], np.ndarray],
-        dim: int,
+        dim: int | None = None,
         *,
         progress: Callable[[int], None] = _ignore,
         chunk: int = 1024,
@@ -55,14 +55,18 @@ class EmbeddingCache:
         measured speed so that one call takes a fraction of ``flush_seconds``; finished vectors
         are written as a shard every ``flush_rows`` rows and before ``flush_seconds`` have
         passed, so a killed run loses at most that much. ``progress`` hears how many of
-        ``texts`` are done, cached ones first.
+        ``texts`` are done, cached ones first. ``dim`` may be left out: it is read from the
+        stored vectors, or from the first call, so ``embed`` can load its model lazily and a
+        fully cached call never loads it.
         """
         keys = [text_key(t) for t in texts]
         wanted = pl.DataFrame({"key": keys}, schema={"key": pl.String}).with_row_index("at")
         found = wanted.join(self._index().unique("key"), on="key", how="left")
-        out = np.zeros((len(texts), dim), dtype=np.float32)
+        out = np.zeros((len(texts), dim or 0), dtype=np.float32)
         for (shard,), group in found.filter(pl.col("shard").is_not_null()).group_by("shard"):
             vectors = np.load(self.folder / f"{shard}.npy", mmap_mode="r")
+            if out.shape[1] == 0:  # dim not given: the stored vectors say
+                out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
             out[group["at"].to_numpy()] = vectors[group["pos"].to_numpy()]
         if cached := int(found["shard"].is_not_null().sum()):
             progress(cached)
@@ -76,7 +80,10 @@ class EmbeddingCache:
         while start < missing.height:
             at = first_at[start : start + pace.next_call()]
             began = time.monotonic()
-            out[at] = embed([texts[i] for i in at])
+            vectors = embed([texts[i] for i in at])
+            if out.shape[1] == 0:  # dim not given and nothing cached: the model says
+                out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+            out[at] = vectors
             pace.measured(len(at), time.monotonic() - began)
             pending.extend(range(start, start + len(at)))
             start += len(at)
@@ -92,6 +99,24 @@ class EmbeddingCache:
         if repeats.height:
             out[repeats["at"].to_numpy()] = out[repeats["first"].to_numpy()]
         return out, missing.height
+
+    def lookup(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Stored vectors for ``texts`` in order (zero rows where none is stored) and which
+        were found; reads only, so a viewer can use what a run embedded. (0, 0) with none."""
+        keys = [text_key(t) for t in texts]
+        wanted = pl.DataFrame({"key": keys}, schema={"key": pl.String}).with_row_index("at")
+        found = wanted.join(self._index().unique("key"), on="key", how="left")
+        hits = found.filter(pl.col("shard").is_not_null())
+        if not hits.height:
+            return np.zeros((0, 0), dtype=np.float32), np.zeros(len(texts), dtype=bool)
+        out: np.ndarray | None = None
+        for (shard,), group in hits.group_by("shard"):
+            vectors = np.load(self.folder / f"{shard}.npy", mmap_mode="r")
+            if out is None:
+                out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+            out[group["at"].to_numpy()] = vectors[group["pos"].to_numpy()]
+        assert out is not None
+        return out, found["shard"].is_not_null().to_numpy()
 
     def _index(self) -> pl.DataFrame:
         """Every stored key with its shard and row; a shard whose vectors do not match its

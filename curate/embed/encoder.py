@@ -49,6 +49,28 @@ class Encoder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
+def encoder_id(model: str | None = None) -> str:
+    """The cache id of the encoder ``load_encoder(model)`` gives, without loading it: a rerun
+    whose vectors are all cached never pays for (or needs) the model."""
+    if model == STATIC_MODEL:
+        from curate.embed.static import MODEL_ID
+
+        return MODEL_ID
+    if model == ONNX_INT8_MODEL:
+        from curate.embed.onnx_int8 import MODEL_ID
+
+        return MODEL_ID
+    return DEFAULT_MODEL if model is None else str(model)
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its affinity mask, not the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 @functools.cache
 def load_encoder(model: str | None = None, *, batch_size: int = 64) -> Encoder:
     """The offline default model, a local model folder, or a name already in the HF cache.
@@ -80,6 +102,11 @@ def load_encoder(model: str | None = None, *, batch_size: int = 64) -> Encoder:
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
+    import torch
+
+    # every core for the forward pass: torch's default can be fewer than the affinity mask
+    # allows (it counts physical cores, or inherits a low OMP_NUM_THREADS)
+    torch.set_num_threads(available_cores())
     try:
         loaded = SentenceTransformer(str(location), device="cpu")
     except Exception as exc:  # sentence-transformers raises many kinds for a bad folder

@@ -26,9 +26,15 @@ class OnnxBackend:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
+        from curate.embed.encoder import available_cores
+
         try:
             options = ort.SessionOptions()
             options.log_severity_level = 3
+            # every core this process may use (onnxruntime's default counts physical cores
+            # of the machine, not the affinity mask); batches run one after another
+            options.intra_op_num_threads = available_cores()
+            options.inter_op_num_threads = 1
             self.session = ort.InferenceSession(
                 str(folder / "model.int8.onnx"), options, providers=["CPUExecutionProvider"]
             )

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from curate.config.reader import explain, read_mapping
 from curate.errors import CurateError
+from curate.evaluate.decoding import DECODING_PRESETS, TASK_PRESET, DecodingPreset, resolve_preset
 from curate.llm.config import LLMConfig
 from curate.local_models import DEFAULT_BASE_MODEL
 
@@ -21,20 +22,15 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class DecodingPreset(_Strict):
-    """How answers are sampled; greedy when ``do_sample`` is false."""
+class DecodingOverrides(_Strict):
+    """Fields of the chosen decoding preset that the eval file replaces."""
 
-    do_sample: bool = False
+    do_sample: bool | None = None
     temperature: float | None = Field(None, gt=0, le=2)
     top_p: float | None = Field(None, gt=0, le=1)
-
-
-# Greedy for anything scored by exact match; the chat preset for free text.
-DECODING_PRESETS: dict[str, DecodingPreset] = {
-    "greedy": DecodingPreset(),
-    "chat": DecodingPreset(do_sample=True, temperature=0.7, top_p=0.9),
-}
-TASK_PRESET: dict[str, str] = {"classification": "greedy", "json": "greedy", "generation": "chat"}
+    min_p: float | None = Field(None, ge=0, le=1)
+    repetition_penalty: float | None = Field(None, gt=0, le=3)
+    seed: int | None = None
 
 
 class TaskConfig(_Strict):
@@ -82,6 +78,35 @@ class DecisionRule(_Strict):
 
     min_gain_points: float = Field(5.0, ge=0)
     max_golden_regression: float = Field(0.05, ge=0, le=1)
+    min_golden_correct: int = Field(
+        30,
+        ge=0,
+        description="the golden set is judged only when the base gets at least this many rows "
+        "right; below it one row is several points of regression",
+    )
+
+
+Perturbation = Literal["typos", "casing", "whitespace", "distractor"]
+PERTURBATIONS: tuple[Perturbation, ...] = ("typos", "casing", "whitespace", "distractor")
+
+
+class AdversarialSettings(_Strict):
+    """Hard inputs and perturbed test inputs: does each model keep its answer, in schema?"""
+
+    file: str | None = Field(
+        None,
+        description="a JSONL of hard inputs as chat rows; a final assistant turn, when present, "
+        "is the expected answer",
+    )
+    perturb: list[Perturbation] = Field(
+        default_factory=lambda: list(PERTURBATIONS),
+        description="variants of the test inputs to generate (seeded, deterministic)",
+    )
+    rows: int = Field(50, ge=1, description="perturb the first N test rows")
+    distractor: str = Field(
+        "Unrelated, but my neighbour says the weather will turn cold next week.",
+        description="the sentence the distractor variant appends to the last user turn",
+    )
 
 
 class EvalConfig(_Strict):
@@ -95,7 +120,13 @@ class EvalConfig(_Strict):
     task: TaskConfig = Field(default_factory=TaskConfig)
     variants: list[Variant] = Field(default_factory=lambda: ["prompted", "few_shot", "tuned"])
     few_shot_k: int = Field(3, ge=1, le=32)
-    decoding: str | None = Field(None, description="a preset name; default by task type")
+    decoding: str | None = Field(
+        None, description="a preset name (greedy, qa, chat, creative); default by task type"
+    )
+    decoding_overrides: DecodingOverrides = Field(
+        default_factory=DecodingOverrides,
+        description="fields of the chosen preset to replace, e.g. {temperature: 0.3}",
+    )
     presets: dict[str, DecodingPreset] = Field(default_factory=lambda: dict(DECODING_PRESETS))
     seed: int = 0
     max_new_tokens: int = Field(64, ge=1, le=4096)
@@ -111,20 +142,38 @@ class EvalConfig(_Strict):
     )
     judge: JudgeSettings | None = None
     decision: DecisionRule = Field(default_factory=DecisionRule)
+    adversarial: AdversarialSettings | None = None
+    bootstrap_resamples: int = Field(
+        2000, ge=100, description="resamples for the 95% intervals (seeded by seed)"
+    )
     limit: int | None = Field(None, ge=1, description="only the first N test and golden rows")
     out: str | None = Field(None, description="output folder; default <run>/eval")
+    # --- curate advise: why fine-tune, and what kind of task (read by curate/advise/) ---
+    motivation: str | None = Field(
+        None,
+        description="why fine-tune: style_persona, strict_format, distillation, private_domain "
+        "or latency_cost (curate advise checks it)",
+    )
+    task_kind: Literal["style", "classification", "extraction", "format", "distillation"] | None = (
+        Field(None, description="the row of the data-size table; default from task.type")
+    )
+    # --- end curate advise ---
 
     @model_validator(mode="after")
     def _known_preset(self) -> Self:
         if self.decoding is not None and self.decoding not in self.presets:
             raise ValueError(f"decoding {self.decoding!r} is not one of {sorted(self.presets)}")
+        self.preset()  # an override that makes the preset invalid fails here, at the edge
         if not self.variants:
             raise ValueError("variants is empty")
         return self
 
     def preset(self) -> tuple[str, DecodingPreset]:
+        """The preset's name and its fields after the overrides; the eval's ``seed`` is the
+        preset's seed unless the overrides name one."""
         name = self.decoding or TASK_PRESET[self.task.type]
-        return name, self.presets[name]
+        changes = {"seed": self.seed} | self.decoding_overrides.model_dump(exclude_unset=True)
+        return name, resolve_preset(name, changes, self.presets)
 
     def out_dir(self) -> Path:
         return Path(self.out) if self.out else Path(self.run) / "eval"
@@ -141,6 +190,10 @@ def load_eval_config(path: Path, **overrides: Any) -> EvalConfig:
             candidate = Path(os.path.normpath(base / value))
             if key != "base_model" or candidate.exists():
                 data[key] = str(candidate)
+    adversarial = data.get("adversarial")
+    hard = adversarial.get("file") if isinstance(adversarial, dict) else None
+    if isinstance(hard, str) and not Path(hard).expanduser().is_absolute():
+        adversarial["file"] = str(Path(os.path.normpath(base / hard)))
     data.update({k: v for k, v in overrides.items() if v is not None})
     try:
         return EvalConfig.model_validate(data)

@@ -20,10 +20,14 @@ class EvalRow:
     id: str
     prompt: list[Message]
     reference: str
+    has_reference: bool = True  # False: a hard input with no expected answer ("" above)
 
 
-def read_rows(path: Path, *, what: str, limit: int | None = None) -> list[EvalRow]:
-    """Chat rows of a JSONL file (curate's export format); each must end with an answer."""
+def read_rows(
+    path: Path, *, what: str, limit: int | None = None, answer_optional: bool = False
+) -> list[EvalRow]:
+    """Chat rows of a JSONL file (curate's export format); each must end with an answer,
+    unless ``answer_optional`` (then a row ending on a user turn has no reference)."""
     if not path.is_file():
         hint = "run the pipeline with a split stage first" if what == "test split" else None
         raise CurateError(f"{what} not found", file=path, hint=hint)
@@ -41,12 +45,16 @@ def read_rows(path: Path, *, what: str, limit: int | None = None) -> list[EvalRo
                     file=path,
                     line=number,
                 ) from None
-            if not messages or messages[-1]["role"] != "assistant":
+            answered = bool(messages) and messages[-1]["role"] == "assistant"
+            if not answered and not (answer_optional and messages):
                 raise CurateError(
                     "the last turn is not an assistant answer", file=path, line=number
                 )
             row_id = str(data.get("curate_id") or data.get("id") or f"line-{number}")
-            rows.append(EvalRow(row_id, messages[:-1], messages[-1]["content"]))
+            if answered:
+                rows.append(EvalRow(row_id, messages[:-1], messages[-1]["content"]))
+            else:
+                rows.append(EvalRow(row_id, messages, "", has_reference=False))
             if limit is not None and len(rows) >= limit:
                 break
     if not rows:

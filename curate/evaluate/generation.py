@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,8 +9,8 @@ from typing import Any
 
 import orjson
 
-from curate.evaluate.config import DecodingPreset
 from curate.evaluate.data import Message
+from curate.evaluate.decoding import DecodingPreset, generation_config_fields
 from curate.local_models import ModelNotFoundError, resolve_model
 
 
@@ -78,20 +77,18 @@ class LocalModel:
         *,
         max_new_tokens: int,
         batch_size: int,
-        seed: int,
         done: Callable[[int], None] = lambda _: None,
     ) -> list[str]:
-        """One answer per prompt, batched by similar length with left padding."""
+        """One answer per prompt, batched by similar length with left padding; the preset's
+        seed is set first so sampled answers repeat on a rerun."""
         import torch
 
-        torch.manual_seed(seed)
+        torch.manual_seed(preset.seed)
         texts = [self.chat_text(p, add_generation_prompt=True) for p in prompts]
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         answers: list[str] = [""] * len(texts)
         self.tokenizer.padding_side = "left"
-        options: dict[str, Any] = {"do_sample": preset.do_sample}
-        if preset.do_sample:
-            options |= {"temperature": preset.temperature, "top_p": preset.top_p}
+        options: dict[str, Any] = generation_config_fields(preset)
         for start in range(0, len(order), batch_size):
             chunk = order[start : start + batch_size]
             encoded = self.tokenizer(
@@ -116,12 +113,14 @@ class LocalModel:
 
     def reference_loss(
         self, prompts: list[list[Message]], references: list[str], *, batch_size: int
-    ) -> tuple[float, int]:
-        """Mean token NLL of the reference answers (assistant tokens only) and the count."""
+    ) -> tuple[list[float], list[int]]:
+        """Per row: the summed token NLL of its reference answer (assistant tokens only) and
+        how many tokens that is; the mean loss is sum(nll) / sum(tokens)."""
         import torch
 
         features = [self._answer_labels(p, r) for p, r in zip(prompts, references, strict=True)]
-        total, count = 0.0, 0
+        nll_rows: list[float] = []
+        token_rows: list[int] = []
         pad = self.tokenizer.pad_token_id
         for start in range(0, len(features), batch_size):
             chunk = features[start : start + batch_size]
@@ -135,16 +134,16 @@ class LocalModel:
                 labels[row, answer_from : len(tokens)] = torch.tensor(tokens[answer_from:])
             with torch.no_grad():
                 logits = self.model(input_ids=ids, attention_mask=mask).logits
-            shifted = labels[:, 1:].reshape(-1)
+            shifted = labels[:, 1:]
             nll = torch.nn.functional.cross_entropy(
                 logits[:, :-1].reshape(-1, logits.shape[-1]).float(),
-                shifted,
+                shifted.reshape(-1),
                 ignore_index=-100,
-                reduction="sum",
-            )
-            total += float(nll)
-            count += int((shifted != -100).sum())
-        return (total / count if count else math.nan), count
+                reduction="none",
+            ).reshape(shifted.shape)
+            nll_rows += [float(v) for v in nll.sum(dim=1)]
+            token_rows += [int(v) for v in (shifted != -100).sum(dim=1)]
+        return nll_rows, token_rows
 
     def _answer_labels(self, prompt: list[Message], reference: str) -> tuple[list[int], int]:
         """Token ids of the whole conversation and where the answer's tokens start."""

@@ -1,18 +1,23 @@
 """Task metrics: exact match and per-class P/R/F1, JSON validity and schema adherence,
-per-field match, ROUGE-L; plus the golden-set regression check and the decision rule."""
+per-field match, ROUGE-L; each as one number and as per-row values with a 95% interval."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any
 
 import orjson
 
-from curate.evaluate.config import DecisionRule, TaskConfig
+from curate.evaluate.config import TaskConfig
+from curate.evaluate.stats import (
+    Interval,
+    macro_f1_interval,
+    mean_interval,
+    ratio_interval,
+)
 from curate.formats.json_schema import schema_mismatch
 
-_EPS = 1e-9  # so that a drop of exactly 5% is not read as 5.0000001%
 _OBJECT = re.compile(r"\{.*\}", re.S)
 ROUGE_PASS = 0.5  # a generation counts as right for the golden check at this ROUGE-L
 
@@ -163,97 +168,70 @@ def row_scores(task: TaskConfig, gold: list[str], predicted: list[str]) -> list[
     return scores
 
 
-@dataclass
-class GoldenCheck:
-    """The tuned model on the golden rows the base model already gets right."""
+def row_values(task: TaskConfig, gold: list[str], predicted: list[str]) -> dict[str, list[float]]:
+    """Each mean-type metric of ``task_metrics`` as its per-row values (keys as there; a
+    field's match is ``fields.<name>``), so its interval can be bootstrapped over rows."""
+    if task.type == "generation":
+        return {"rouge_l": rouge_l(gold, predicted)}
+    if task.type == "classification":
+        return {"accuracy": row_scores(task, gold, predicted)}
+    parsed = [parse_json_answer(p) for p in predicted]
+    out: dict[str, list[float]] = {"valid_rate": [float(ok) for ok, _ in parsed]}
+    if task.json_schema is not None:
+        out["schema_rate"] = [
+            float(ok and schema_mismatch(value, task.json_schema) is None) for ok, value in parsed
+        ]
+    if task.fields:
+        wants = [parse_json_answer(g)[1] for g in gold]
+        for f in task.fields:
+            out[f"fields.{f}"] = [
+                float(_same(_field(v, f), _field(w, f)))
+                for (_, v), w in zip(parsed, wants, strict=True)
+            ]
+        out["exact_match"] = [
+            float(all(hits))
+            for hits in zip(*(out[f"fields.{f}"] for f in task.fields), strict=True)
+        ]
+    return out
 
-    rows: int
-    base_right: int
-    base_score: float
-    tuned_score: float
-    relative_drop: float
-    regressed: bool
-    baseline: str = "prompted"
-    base_overall: float = 0.0  # mean score over every golden row, right or not
-    tuned_overall: float = 0.0
+
+def row_labels(
+    task: TaskConfig, gold: list[str], predicted: list[str]
+) -> tuple[list[str], list[str]] | None:
+    """The normalised gold and predicted labels macro-F1 is computed over (None: no F1)."""
+    if task.type == "classification":
+        return [normalize_label(g) for g in gold], [normalize_label(p) for p in predicted]
+    if task.type == "json" and task.fields:
+        label = task.label()
+        gold_labels = [normalize_label(_text(_field(parse_json_answer(g)[1], label))) for g in gold]
+        pred_labels = [
+            normalize_label(_text(_field(parse_json_answer(p)[1], label))) for p in predicted
+        ]
+        return gold_labels, pred_labels
+    return None
 
 
-def golden_check(
+def metric_intervals(
     task: TaskConfig,
-    base: list[float],
-    tuned: list[float],
-    max_regression: float,
+    gold: list[str],
+    predicted: list[str],
     *,
-    baseline: str = "prompted",
-) -> GoldenCheck:
-    """Red (``regressed``) when the tuned score on the base's right rows falls more than
-    ``max_regression`` below the base's score on them, relative to the base."""
-    pass_mark = ROUGE_PASS if task.type == "generation" else 1.0
-    right = [i for i, s in enumerate(base) if s >= pass_mark - _EPS]
-    overall = (sum(base) / len(base), sum(tuned) / len(tuned)) if base else (0.0, 0.0)
-    if not right:
-        return GoldenCheck(len(base), 0, 0.0, 0.0, 0.0, False, baseline, *overall)
-    base_score = sum(base[i] for i in right) / len(right)
-    tuned_score = sum(tuned[i] for i in right) / len(right)
-    drop = (base_score - tuned_score) / base_score if base_score else 0.0
-    return GoldenCheck(
-        len(base),
-        len(right),
-        base_score,
-        tuned_score,
-        drop,
-        drop > max_regression + _EPS,
-        baseline,
-        *overall,
-    )
-
-
-FineTuneVerdict = Literal["worth_it", "not_worth_it", "undecided"]
-
-
-@dataclass
-class Decision:
-    """Whether the fine-tune pays, and the sentence that says why."""
-
-    verdict: FineTuneVerdict
-    reason: str
-    gain_points: float | None = None
-    best_baseline: str | None = None
-
-
-def rule_text(rule: DecisionRule) -> str:
-    """The decision rule in one sentence, for the report."""
-    return (
-        f"fine-tuning is worth it when the tuned model beats the best prompting baseline "
-        f"(prompted or few-shot) by at least {rule.min_gain_points:g} points on the primary "
-        f"metric and the golden set does not regress by more than "
-        f"{rule.max_golden_regression:.0%} relative to the base model"
-    )
-
-
-def decide(primary: dict[str, float], golden: GoldenCheck | None, rule: DecisionRule) -> Decision:
-    """Apply the rule to the variants' primary scores (0..1)."""
-    baselines = {v: s for v, s in primary.items() if v != "tuned"}
-    if "tuned" not in primary or not baselines:
-        return Decision("undecided", "needs the tuned variant and a prompting baseline")
-    best = max(baselines, key=lambda v: baselines[v])
-    gain = (primary["tuned"] - baselines[best]) * 100
-    if golden is not None and golden.regressed:
-        return Decision(
-            "not_worth_it",
-            f"the golden set regressed by {golden.relative_drop:.1%} (limit "
-            f"{rule.max_golden_regression:.0%})",
-            gain,
-            best,
-        )
-    if gain >= rule.min_gain_points - _EPS:
-        return Decision("worth_it", f"tuned beats {best} by {gain:+.1f} points", gain, best)
-    return Decision(
-        "not_worth_it",
-        f"tuned is {gain:+.1f} points against {best} (needs +{rule.min_gain_points:g})",
-        gain,
-        best,
-    )
+    seed: int,
+    resamples: int,
+    loss_rows: tuple[list[float], list[float]] | None = None,
+) -> dict[str, Interval]:
+    """A 95% bootstrap interval (over test rows, seeded) for every metric of the task, and for
+    the reference loss when its per-row (NLL sum, token count) are given."""
+    out = {
+        key: mean_interval(values, seed=seed, resamples=resamples)
+        for key, values in row_values(task, gold, predicted).items()
+    }
+    labels = row_labels(task, gold, predicted)
+    if labels is not None:
+        out["macro_f1"] = macro_f1_interval(*labels, seed=seed, resamples=resamples)
+    if loss_rows is not None:
+        out["loss"] = ratio_interval(*loss_rows, seed=seed, resamples=resamples)
+    return out
 
 
 def _same(got: Any, want: Any) -> bool:

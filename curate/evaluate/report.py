@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 import orjson
 from rich import box
 from rich.table import Table
 
-from curate.evaluate.metrics import rule_text
+from curate.evaluate.decision import golden_words, rule_text
+from curate.evaluate.decoding import generation_config_fields
+from curate.evaluate.report_sections import (
+    adversarial_lines,
+    adversarial_section,
+    comparison_line,
+    comparison_section,
+    golden_section,
+    judge_section,
+    per_class_section,
+)
+from curate.evaluate.stats import Interval
 from curate.io.atomic import atomic_path, write_json, write_text
 
 if TYPE_CHECKING:
@@ -18,11 +30,53 @@ if TYPE_CHECKING:
 LABELS = {"prompted": "prompted", "few_shot": "few-shot", "tuned": "tuned"}
 # terminal headers; the markdown report spells them out
 SHORT = {"valid JSON": "valid", "all fields": "exact", "ref loss": "loss", "s/example": "s/ex"}
-Column = tuple[str, Callable[["VariantResult"], str]]
 
 
-def _pct(value: object) -> str:
-    return f"{float(value):.1%}" if isinstance(value, int | float) else "-"
+@dataclass(frozen=True)
+class Column:
+    """One metric column: its header, the metric key (as in ``intervals``), its format."""
+
+    header: str
+    key: str
+    style: Literal["pct", "f3", "f2"]
+
+    def value(self, variant: VariantResult) -> float:
+        if self.key == "loss":
+            return variant.loss
+        if self.key == "perplexity":
+            return variant.perplexity
+        if self.key == "seconds":
+            return variant.seconds_per_example
+        if self.key.startswith("fields."):
+            return float(variant.metrics["fields"][self.key.removeprefix("fields.")])
+        return float(variant.metrics[self.key])
+
+    def interval(self, variant: VariantResult) -> Interval | None:
+        if self.key == "perplexity":  # exp is monotone: the loss interval, exponentiated
+            loss = variant.intervals.get("loss")
+            return Interval(_exp(loss.low), _exp(loss.high)) if loss else None
+        return variant.intervals.get(self.key)
+
+    def fmt(self, value: float) -> str:
+        if self.style == "pct":
+            return f"{value:.1%}"
+        return f"{value:.3f}" if self.style == "f3" else f"{value:.2f}"
+
+    def cell(self, variant: VariantResult, *, markdown: bool) -> str:
+        """The value, with its 95% interval below it (terminal) or beside it (markdown)."""
+        text = self.fmt(self.value(variant))
+        ci = self.interval(variant)
+        if ci is None or math.isnan(ci.low):
+            return text
+        if self.style == "pct":
+            low, high = f"{ci.low * 100:.1f}", f"{ci.high * 100:.1f}"
+        else:
+            low, high = self.fmt(ci.low), self.fmt(ci.high)
+        return f"{text} [{low}, {high}]" if markdown else f"{text}\n[dim]{low}-{high}[/dim]"
+
+
+def _exp(value: float) -> float:
+    return math.exp(value) if value < 50 else math.inf
 
 
 def _columns(result: EvalResult) -> list[Column]:
@@ -30,50 +84,67 @@ def _columns(result: EvalResult) -> list[Column]:
     task = result.config.task
     cols: list[Column] = []
     if task.type == "classification":
-        cols += [("accuracy", lambda r: _pct(r.metrics["accuracy"]))]
-        cols += [("macro-F1", lambda r: f"{r.metrics['macro_f1']:.3f}")]
+        cols += [Column("accuracy", "accuracy", "pct"), Column("macro-F1", "macro_f1", "f3")]
     elif task.type == "json":
-        cols += [("valid JSON", lambda r: _pct(r.metrics["valid_rate"]))]
+        cols += [Column("valid JSON", "valid_rate", "pct")]
         if task.json_schema is not None:
-            cols += [("schema", lambda r: _pct(r.metrics["schema_rate"]))]
+            cols += [Column("schema", "schema_rate", "pct")]
         if task.fields:
-            cols += [("all fields", lambda r: _pct(r.metrics["exact_match"]))]
-            for name in task.fields:
-                cols += [(name, lambda r, n=name: _pct(r.metrics["fields"][n]))]
-            cols += [(f"{task.label()} F1", lambda r: f"{r.metrics['macro_f1']:.3f}")]
+            cols += [Column("all fields", "exact_match", "pct")]
+            cols += [Column(name, f"fields.{name}", "pct") for name in task.fields]
+            cols += [Column(f"{task.label()} F1", "macro_f1", "f3")]
     else:
-        cols += [("ROUGE-L", lambda r: f"{r.metrics['rouge_l']:.3f}")]
-    cols += [("ref loss", lambda r: f"{r.loss:.3f}"), ("ppl", lambda r: f"{r.perplexity:.2f}")]
-    cols += [("s/example", lambda r: f"{r.seconds_per_example:.2f}")]
-    return cols
+        cols += [Column("ROUGE-L", "rouge_l", "f3")]
+    cols += [Column("ref loss", "loss", "f3"), Column("ppl", "perplexity", "f2")]
+    return [*cols, Column("s/example", "seconds", "f2")]
 
 
 def _extras(result: EvalResult, name: str) -> tuple[str, str]:
     """The golden and judge cells: only the tuned row has them."""
     golden = judge = "-"
-    if name == "tuned" and result.golden is not None and result.golden.base_right:
-        g = result.golden
-        golden = f"{g.tuned_score:.1%} of {g.base_right}" + (" REGRESSED" if g.regressed else "")
+    g = result.golden
+    if name == "tuned" and g is not None and g.base_right:
+        golden = f"{g.tuned_score:.1%} of {g.base_right}"
+        if g.too_small:
+            golden += " (too small to judge)"
+        elif g.regressed:
+            golden += " REGRESSED"
     if name == "tuned" and result.judge is not None and result.judge.win_rate is not None:
         judge = f"{result.judge.win_rate:.1%}"
     return golden, judge
 
 
 def verdict_table(result: EvalResult) -> Table:
-    """Rows prompted / few-shot / tuned; the primary metric's column is bold."""
+    """Rows prompted / few-shot / tuned with 95% intervals under each value; the caption
+    holds the paired tests, the golden check and the adversarial summary."""
     cols = _columns(result)
-    title = f"eval: {len(result.rows)} test rows, primary metric {_primary_label(result)}"
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    title = (
+        f"eval: {len(result.rows)} test rows, primary metric {_primary_label(result)}, "
+        "95% bootstrap intervals"
+    )
+    caption = [comparison_line(c, LABELS) for c in result.comparisons]
+    if result.golden is not None and result.golden.base_right:
+        caption.append(f"golden: drop {golden_words(result.golden)}")
+    caption += adversarial_lines(result, LABELS)
+    table = Table(
+        title=title,
+        title_justify="left",
+        caption="\n".join(caption) or None,
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
     table.add_column("variant", no_wrap=True)
-    for header, _ in cols:
-        table.add_column(SHORT.get(header, header), justify="right", no_wrap=True)
+    for col in cols:
+        table.add_column(SHORT.get(col.header, col.header), justify="right", no_wrap=True)
     table.add_column("golden", justify="right")
     table.add_column("judge", justify="right", no_wrap=True)
     for name, variant in result.variants.items():
         golden, judge = _extras(result, name)
         if result.golden is not None and result.golden.regressed and name == "tuned":
             golden = f"[bold red]{golden}[/bold red]"
-        table.add_row(LABELS[name], *(get(variant) for _, get in cols), golden, judge)
+        cells = [c.cell(variant, markdown=False) for c in cols]
+        table.add_row(LABELS[name], *cells, golden, judge)
     return table
 
 
@@ -90,9 +161,11 @@ def decision_line(result: EvalResult) -> str:
 
 
 def markdown(result: EvalResult) -> str:
-    """eval_report.md: settings, the verdict table, per-class scores, golden, judge, rule."""
+    """eval_report.md: settings, the verdict table with intervals, the paired tests,
+    per-class scores, golden, adversarial checks, judge, rule."""
     cfg = result.config
     preset_name, preset = cfg.preset()
+    fields = orjson.dumps(generation_config_fields(preset)).decode()
     cols = _columns(result)
     lines = [
         "# Evaluation report",
@@ -101,70 +174,26 @@ def markdown(result: EvalResult) -> str:
         + (f", limited to {cfg.limit}" if cfg.limit else "")
         + ")",
         f"- task: {cfg.task.type}; primary metric: {_primary_label(result)}",
-        f"- decoding: {preset_name} ({preset.model_dump_json()}), seed {cfg.seed}, "
+        f"- decoding: preset {preset_name} ({fields}), seed {preset.seed}, "
         f"max_new_tokens {cfg.max_new_tokens}",
+        f"- intervals: 95% bootstrap over test rows ({cfg.bootstrap_resamples} resamples, "
+        f"seed {cfg.seed})",
     ]
     for name, variant in result.variants.items():
         lines.append(f"- {LABELS[name]}: `{variant.model}`")
-    header = ["variant", *(h for h, _ in cols), "golden (base right)", "judge win rate"]
+    header = ["variant", *(c.header for c in cols), "golden (base right)", "judge win rate"]
     lines += ["", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for name, variant in result.variants.items():
-        cells = [LABELS[name], *(get(variant) for _, get in cols), *_extras(result, name)]
-        lines.append("| " + " | ".join(cells) + " |")
+        cells = [LABELS[name], *(c.cell(variant, markdown=True) for c in cols)]
+        lines.append("| " + " | ".join([*cells, *_extras(result, name)]) + " |")
     lines += ["", f"**Decision: {decision_line(result)}.**", ""]
     lines += [f"Rule: {rule_text(cfg.decision)}."]
-    lines += _per_class_section(result) + _golden_section(result) + _judge_section(result)
+    lines += comparison_section(result, LABELS)
+    lines += per_class_section(result, LABELS) + golden_section(result, LABELS)
+    lines += adversarial_section(result, LABELS) + judge_section(result)
     if result.notices:
         lines += ["", "## Notices", ""] + [f"- {n}" for n in result.notices]
     return "\n".join(lines) + "\n"
-
-
-def _per_class_section(result: EvalResult) -> list[str]:
-    lines: list[str] = []
-    for name, variant in result.variants.items():
-        per_class = variant.metrics.get("per_class")
-        if not per_class:
-            continue
-        lines += ["", f"### {LABELS[name]}: per class", "", "| class | P | R | F1 | support |"]
-        lines.append("|---|---|---|---|---|")
-        for c in per_class:
-            lines.append(
-                f"| {c['label'] or '(none)'} | {c['precision']:.3f} | {c['recall']:.3f} | "
-                f"{c['f1']:.3f} | {c['support']} |"
-            )
-    return lines
-
-
-def _golden_section(result: EvalResult) -> list[str]:
-    g = result.golden
-    if g is None:
-        return []
-    status = "REGRESSED" if g.regressed else "ok"
-    return [
-        "",
-        "## Golden set",
-        "",
-        f"The base model ({LABELS[g.baseline]}) gets {g.base_right} of {g.rows} golden rows "
-        "right. On those,"
-        f" the tuned model scores {g.tuned_score:.1%} against the base's {g.base_score:.1%}: a "
-        f"relative drop of {g.relative_drop:.1%} ({status}; limit "
-        f"{result.config.decision.max_golden_regression:.0%}). Over all {g.rows} golden rows:"
-        f" base {g.base_overall:.1%}, tuned {g.tuned_overall:.1%}.",
-    ]
-
-
-def _judge_section(result: EvalResult) -> list[str]:
-    j = result.judge
-    if j is None:
-        return []
-    rate = "n/a" if j.win_rate is None else f"{j.win_rate:.1%}"
-    return [
-        "",
-        "## Pairwise judge",
-        "",
-        f"{j.model}: tuned won {j.tuned_wins}, prompted won {j.prompted_wins}, {j.ties} ties, "
-        f"{j.failed} failed; win rate of tuned (ties count half): {rate}.",
-    ]
 
 
 def write_outputs(result: EvalResult) -> None:
@@ -188,5 +217,9 @@ def write_outputs(result: EvalResult) -> None:
             for row, answer in zip(result.golden_rows, answers, strict=True):
                 record = {"set": "golden", "variant": name, "id": row.id, "prediction": answer}
                 handle.write(orjson.dumps(record | {"reference": row.reference}) + b"\n")
+        for check in result.adversarial:
+            for row_id, answer in zip(check.ids, check.answers, strict=True):
+                record = {"set": f"adversarial:{check.set}", "variant": check.variant}
+                handle.write(orjson.dumps(record | {"id": row_id, "prediction": answer}) + b"\n")
     write_json(out / "eval_results.json", result.to_json())
     write_text(out / "eval_report.md", markdown(result))

@@ -12,6 +12,7 @@ from curate.io.ingest import InputSource, ingest
 from curate.io.tool_use import ToolUse, tool_use
 from curate.record import conversation_expr, role_text_expr
 from curate.text.answer_checks import REFUSAL_PATTERN
+from curate.text.tokens import TokenProfile, is_template_tokenizer, token_profile
 
 
 @dataclass
@@ -53,12 +54,20 @@ class FileProfile:
     assistant_chars: Distribution | None
     refusal_share: float
     example_tokens: Distribution | None = None
+    template_tokens: TokenProfile | None = None  # rows through the tokenizer's chat template
     parse_problems: list[str] = field(default_factory=list)
     tool_use: ToolUse = field(default_factory=ToolUse)
 
 
-def profile_file(path: Path, *, tokenizer: Path | None = None, top: int = 5) -> FileProfile:
-    """Read ``path`` like a run would and describe its shape."""
+def profile_file(
+    path: Path, *, tokenizer: Path | None = None, top: int = 5, max_tokens: int | None = None
+) -> FileProfile:
+    """Read ``path`` like a run would and describe its shape.
+
+    ``tokenizer``: a model or tokenizer folder, or the default's name, counts rows as its chat
+    template renders them (tools included); a bare ``tokenizer.json`` counts the plain text.
+    """
+    templated = tokenizer is not None and is_template_tokenizer(tokenizer)
     container = detect_container(path)
     examples, rejected, (summary,) = ingest([InputSource(path, str(path))])
     conv = conversation_expr()
@@ -78,6 +87,7 @@ def profile_file(path: Path, *, tokenizer: Path | None = None, top: int = 5) -> 
     refusals = examples.select(
         last_answer.struct.field("content").str.contains(REFUSAL_PATTERN).fill_null(False)
     ).to_series()
+    plain_tokens = _token_counts(frame["text"], tokenizer) if tokenizer and not templated else None
     return FileProfile(
         path=str(path),
         container=container,
@@ -90,7 +100,8 @@ def profile_file(path: Path, *, tokenizer: Path | None = None, top: int = 5) -> 
         example_chars=Distribution.of(frame["chars"]),
         assistant_chars=Distribution.of(frame["assistant"].str.len_chars()),
         refusal_share=round(float(refusals.mean()), 4) if refusals.len() else 0.0,  # type: ignore[arg-type]
-        example_tokens=_token_counts(frame["text"], tokenizer) if tokenizer else None,
+        example_tokens=plain_tokens,
+        template_tokens=token_profile(examples, tokenizer, max_tokens) if templated else None,
         parse_problems=rejected["detail"].head(5).to_list(),
         tool_use=tool_use(examples),
     )

@@ -59,10 +59,11 @@ def cached_analyze(
     workers: int = 1,
     parallel_from: int = 2000,
     progress: Callable[[int], None] = lambda _: None,
+    analyze: Callable[..., list[list[Hit]]] = analyze_texts,  # the caller's executor (issue 21)
 ) -> tuple[list[list[Hit]], int]:
     """Hits per text, from the cache where it has them; and how many texts were analysed."""
     if cache_root is None or not texts:
-        found = analyze_texts(
+        found = analyze(
             texts, task, workers=workers, parallel_from=parallel_from, progress=progress
         )
         return found, len(texts)
@@ -74,7 +75,7 @@ def cached_analyze(
     progress(len(texts) - len(missing))
     for start in range(0, len(missing), FLUSH_TEXTS):
         chunk = missing[start : start + FLUSH_TEXTS]
-        hits = analyze_texts(
+        hits = analyze(
             [texts[i] for i in chunk],
             task,
             workers=workers,

@@ -21,6 +21,7 @@ import polars as pl
 from curate.pii.analyzer import (
     PiiSetupError,
     Task,
+    analyze_texts,
     load_analyzer,
     model_entities,
     supported_entities,
@@ -72,6 +73,7 @@ def scan_batch(
     log: Callable[[str], None] = lambda _: None,
     progress: Callable[[int], None] = lambda _: None,
     cache_root: Path | None = None,
+    analyze: Callable[..., list] = analyze_texts,  # texts -> hits, where the run puts it
 ) -> BatchScan:
     """Analyse each distinct turn text once and resolve every example's findings."""
     analyzer = load_analyzer(config.language, config.model)
@@ -128,6 +130,7 @@ def scan_batch(
             workers=config.workers,
             parallel_from=config.parallel_from,
             progress=report,
+            analyze=analyze,
         )
         hits.update(zip(texts, found, strict=True))
         analysed += done

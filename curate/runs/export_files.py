@@ -251,29 +251,51 @@ def _arrow_ready(record: dict) -> dict:
 def _write_hf(
     kept: pl.DataFrame, target: Path, fmt: ExportFormat, *, include_id: bool, include_meta: bool
 ) -> str:
-    """A DatasetDict with the format's columns plus, under the JSONL's options, ``curate_id``
-    and ``meta`` (JSON text: the source fields' types differ from row to row, and an Arrow
-    column holds one); for ``openai`` the chat columns (the upload has no dataset form)."""
+    """A DatasetDict with the JSONL's columns under the same options: the format's columns,
+    ``curate_id``, and the source row's other fields as top-level columns (a field whose
+    values differ in type from row to row, which one Arrow column cannot hold, is written as
+    JSON text); for ``openai`` the chat columns (the upload has no dataset form). An empty
+    split is left out of the folder."""
     fmt = "chat" if fmt == "openai" else fmt
     import pyarrow as pa
     from datasets import Dataset, DatasetDict, disable_progress_bars
 
     disable_progress_bars()  # the run draws its own progress
 
-    parts = {}
+    by_split: dict[str, list[dict]] = {}
     for split in SPLITS:
         part = kept.filter(pl.col("split") == split).sort("row")
         records = []
-        for example, row_id in zip(iter_canonical(part), part["id"], strict=True):
+        rows = iter_canonical(part, with_meta=include_meta)
+        for example, row_id in zip(rows, part["id"], strict=True):
             extra = {"curate_id": row_id} if include_id else {}
-            if include_meta:
-                extra["meta"] = orjson.dumps(example.meta).decode()
-            example.meta = {}
-            record = from_canonical(example, fmt, extra=extra)
-            records.append(_arrow_ready(record))
-        # from_pylist takes its columns from the first record: name every record's columns
-        columns = list(dict.fromkeys(key for record in records for key in record))
+            records.append(_arrow_ready(from_canonical(example, fmt, extra=extra)))
+        by_split[split] = records
+    every = [record for records in by_split.values() for record in records]
+    # from_pylist takes its columns from the first record: name every record's columns
+    columns = list(dict.fromkeys(key for record in every for key in record))
+    as_text = [c for c in columns if not _one_arrow_type([r.get(c) for r in every])]
+    tables = {}
+    for split, records in by_split.items():
         records = [{key: record.get(key) for key in columns} for record in records]
-        parts[split] = Dataset(pa.Table.from_pylist(records)) if records else Dataset.from_dict({})
+        for record in records:
+            for key in as_text:
+                if record[key] is not None:
+                    record[key] = orjson.dumps(record[key]).decode()
+        tables[split] = pa.Table.from_pylist(records) if records else None
+    # datasets cannot load back a DatasetDict holding an empty split: leave empty ones out
+    parts = {split: Dataset(t) for split, t in tables.items() if t is not None}
+    if not parts:
+        parts = {"train": Dataset.from_dict({})}
     DatasetDict(parts).save_to_disk(str(target))
     return target.name
+
+
+def _one_arrow_type(values: list) -> bool:
+    import pyarrow as pa
+
+    try:
+        pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
+        return False
+    return True

@@ -7,6 +7,7 @@ import polars as pl
 
 from curate.reasons import describe
 from curate.runs.manifest import Manifest
+from curate.runs.token_report import token_budget_section
 
 
 def render_report(
@@ -67,6 +68,7 @@ def render_report(
     out += _reasons_section(rejected, examples_per_reason)
     out += _unasked_section(manifest)
     out += _pii_section(manifest)
+    out += token_budget_section(manifest)
     out += _split_section(manifest)
     return "\n".join(out) + "\n"
 

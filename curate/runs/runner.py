@@ -17,6 +17,7 @@ import polars as pl
 from curate import __version__
 from curate.config.pipeline import Pipeline, load_pipeline
 from curate.errors import CurateError
+from curate.execute import executor_for
 from curate.formats.convert import Format
 from curate.io.atomic import remove_stale_temps, require_writable_folder
 from curate.io.containers import not_found, size_of
@@ -213,6 +214,7 @@ def execute(
             reporter.note(f"run {run_dir} is already complete; nothing to do")
             return RunOutcome(run_dir, complete, already_complete=True)
 
+        executor = executor_for(pipeline.executor)  # a missing extra: one line, before the run
         store.record_run(run_id, run_dir, pipeline.name, "running")
         ctx = RunContext(
             run_dir=run_dir,
@@ -220,6 +222,7 @@ def execute(
             log=reporter.note,
             decisions=store,
             pipeline=pipeline.name,
+            executor=executor,
         )
         try:
             entries, kept, rejected = _run_steps(
@@ -243,6 +246,8 @@ def execute(
         except BaseException as exc:
             store.record_run(run_id, run_dir, pipeline.name, "failed", repr(exc)[:500])
             raise
+        finally:
+            executor.close()
         store.record_run(run_id, run_dir, pipeline.name, "complete")
         return RunOutcome(run_dir, manifest, too_many_errors=errors_over_share(entries))
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 import polars as pl
 from pydantic import BaseModel, ConfigDict
 
+from curate.execute import Executor, LocalExecutor, RowFunction
 from curate.rejections import REJECTION_FIELDS, no_rejections, partition
 
 if TYPE_CHECKING:
@@ -49,6 +50,22 @@ class RunContext:
     progress: Callable[[int], None] = _ignore  # advances the stage's bar by n rows done
     decisions: WorkspaceDB | None = None
     pipeline: str = "pipeline"
+    # executor hook (issue 21): where row-wise work runs; the stage never asks which
+    executor: Executor = field(default_factory=LocalExecutor)
+
+    def map_batches(
+        self,
+        fn: RowFunction,
+        frame: pl.DataFrame,
+        *,
+        rows_per_batch: int,
+        progress: Callable[[int], None] | None = None,
+    ) -> pl.DataFrame:
+        """``fn`` (a pure, picklable row-wise function) over ``frame`` in chunks, wherever
+        the run's executor puts them; the rows come back in input order. ``progress``
+        (rows of ``frame`` done) defaults to the stage's bar."""
+        report = self.progress if progress is None else progress
+        return self.executor.map_batches(fn, frame, rows_per_batch=rows_per_batch, progress=report)
 
 
 @dataclass

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 import orjson
@@ -131,10 +132,18 @@ class Heuristics:
 
     def run(self, batch: pl.DataFrame, ctx: RunContext) -> StageResult:
         cfg = self.config
-        turns = batch.select(conversation_expr().alias("_turns"))["_turns"].to_list()
+        turns = batch.select(conversation_expr().alias("_turns"))
+        # the per-row work runs where the run's executor puts it; the accepted languages
+        # (a share of the whole set) and the decisions are taken here, over every row
+        checks = ctx.map_batches(partial(row_checks, cfg), turns, rows_per_batch=ROWS_PER_BATCH)
         languages = (
-            _example_languages(turns)
-            if cfg.language != "off" or cfg.mixed_language != "off"
+            [
+                ExampleLanguage(main, frozenset(plausible), mixed) if main is not None else None
+                for main, plausible, mixed in checks.select(
+                    "_lang_main", "_lang_plausible", "_lang_mixed"
+                ).iter_rows()
+            ]
+            if _detects_language(cfg)
             else []
         )
         accepted = self._accepted_languages(languages)
@@ -142,19 +151,17 @@ class Heuristics:
         details: list[str | None] = []
         flags: list[list[str]] = []
         counts: Counter[str] = Counter()
-        refusals = 0
-        for i, (row_turns, source) in enumerate(zip(turns, batch["source"], strict=True)):
-            found = self._findings(row_turns or [], languages[i] if languages else None, accepted)
-            answers = [t["content"] or "" for t in row_turns or [] if t["role"] == "assistant"]
-            refusals += bool(answers) and answer_checks.is_refusal(answers[-1])
+        rows = zip(checks["_checks"], checks["_details"], batch["source"], strict=True)
+        for i, (answer_checks_, answer_details, source) in enumerate(rows):
+            found = self._language_findings(languages[i] if languages else None, accepted)
+            found += [Finding(c, d) for c, d in zip(answer_checks_, answer_details, strict=True)]
             rejecting = [f for f in found if cfg.action(f.check) == "reject"]
             reasons.append(f"heuristic.{rejecting[0].check}" if rejecting else None)
             details.append(f"{source}: {rejecting[0].detail}" if rejecting else None)
             flags.append([f"{f.check}: {f.detail}" for f in found if cfg.action(f.check) == "flag"])
             for f in found:
                 counts[f"{cfg.action(f.check)}.{f.check}"] += 1
-            if (i + 1) % 256 == 0:
-                ctx.progress(256)
+        refusals = int(checks["_refusal"].sum())
         frame = batch.with_columns(
             _reason=pl.Series(reasons, dtype=pl.String),
             _detail=pl.Series(details, dtype=pl.String),
@@ -179,8 +186,8 @@ class Heuristics:
         total = sum(known.values()) or 1
         return {lang for lang, n in known.items() if n / total >= cfg.min_language_share}
 
-    def _findings(
-        self, turns: list[dict], language: ExampleLanguage | None, accepted: set[str]
+    def _language_findings(
+        self, language: ExampleLanguage | None, accepted: set[str]
     ) -> list[Finding]:
         cfg = self.config
         found: list[Finding] = []
@@ -198,19 +205,6 @@ class Heuristics:
                         "mixed_language", "the user and the assistant write in different languages"
                     )
                 )
-        question = ""
-        for turn in turns:
-            text = turn["content"] or ""
-            if turn["role"] == "user":
-                question = text
-                continue
-            if turn["role"] != "assistant" or (not text and turn.get("tool_calls")):
-                continue  # a turn that only calls a tool has no answer text to check
-            for check in ANSWER_CHECKS:
-                if cfg.action(check) != "off" and all(f.check != check for f in found):
-                    finding = _answer_check(check, question, text)
-                    if finding is not None:
-                        found.append(finding)
         return found
 
     def _metrics(
@@ -250,6 +244,57 @@ class Heuristics:
 
 
 ANSWER_CHECKS = ("boilerplate", "restates_question", "repetition", "truncated", "unfinished")
+ROWS_PER_BATCH = 1024
+_ROW_SCHEMA = {
+    "_lang_main": pl.String,
+    "_lang_plausible": pl.List(pl.String),
+    "_lang_mixed": pl.Boolean,
+    "_checks": pl.List(pl.String),
+    "_details": pl.List(pl.String),
+    "_refusal": pl.Boolean,
+}
+
+
+def _detects_language(cfg: HeuristicsConfig) -> bool:
+    return cfg.language != "off" or cfg.mixed_language != "off"
+
+
+def row_checks(cfg: HeuristicsConfig, chunk: pl.DataFrame) -> pl.DataFrame:
+    """Per row of ``_turns``: its language (main, plausible, mixed), the answer checks it
+    fails (in check order) and whether its last answer is a refusal. Pure and row-wise, so
+    any executor may run it on any chunk."""
+    turns = chunk["_turns"].to_list()
+    languages = _example_languages(turns) if _detects_language(cfg) else [None] * len(turns)
+    columns: dict[str, list] = {name: [] for name in _ROW_SCHEMA}
+    for row_turns, language in zip(turns, languages, strict=True):
+        found = _answer_findings(cfg, row_turns or [])
+        answers = [t["content"] or "" for t in row_turns or [] if t["role"] == "assistant"]
+        columns["_lang_main"].append(language.main if language else None)
+        columns["_lang_plausible"].append(sorted(language.plausible) if language else None)
+        columns["_lang_mixed"].append(language.mixed if language else None)
+        columns["_checks"].append([f.check for f in found])
+        columns["_details"].append([f.detail for f in found])
+        columns["_refusal"].append(bool(answers) and answer_checks.is_refusal(answers[-1]))
+    return pl.DataFrame(columns, schema=_ROW_SCHEMA)
+
+
+def _answer_findings(cfg: HeuristicsConfig, turns: list[dict]) -> list[Finding]:
+    """The answer checks (not off) that the example's assistant turns fail, each once."""
+    found: list[Finding] = []
+    question = ""
+    for turn in turns:
+        text = turn["content"] or ""
+        if turn["role"] == "user":
+            question = text
+            continue
+        if turn["role"] != "assistant" or (not text and turn.get("tool_calls")):
+            continue  # a turn that only calls a tool has no answer text to check
+        for check in ANSWER_CHECKS:
+            if cfg.action(check) != "off" and all(f.check != check for f in found):
+                finding = _answer_check(check, question, text)
+                if finding is not None:
+                    found.append(finding)
+    return found
 
 
 def _answer_check(check: str, question: str, answer: str) -> Finding | None:

@@ -7,12 +7,12 @@ facts, not one fact said twice. The stage counts those pairs and shows a few in 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Self
 
 import numpy as np
 import orjson
 import polars as pl
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from curate.dedup.embedding import TEXT_ROLES, NearDuplicateSpec, TextRoles
 from curate.dedup.protect import PROTECT_KINDS, ProtectKind, conflicting_pairs
@@ -68,16 +68,41 @@ class SemanticDedupConfig(StageConfig):
         description="never link a pair whose numbers or names (capitalised words inside a "
         "sentence) conflict, each text holding one the other lacks; [] links on cosine alone",
     )
+    prefilter: Literal["static"] | None = Field(
+        None,
+        description="a cascade: static vectors propose the pairs at prefilter_threshold and "
+        "`model` embeds only their texts and keeps those at threshold (same pairs, far fewer "
+        "model embeddings); unset: `model` embeds every text",
+    )
+    prefilter_threshold: float = Field(
+        0.85, gt=0, le=1, description="static cosine a pair needs to be rescored by `model`"
+    )
     index: Literal["auto", "exact", "hnsw"] = "auto"
     exact_limit: int = Field(50_000, ge=2, description="above this many rows, search HNSW")
     batch_size: int = Field(64, ge=1)
+
+    @model_validator(mode="after")
+    def _prefilter_below_threshold(self) -> Self:
+        if self.prefilter and self.prefilter_threshold > self.threshold:
+            raise ValueError(
+                f"prefilter_threshold {self.prefilter_threshold} is above threshold "
+                f"{self.threshold}: the prefilter would drop pairs the model keeps"
+            )
+        return self
 
     def build(self) -> SemanticDedup:
         return SemanticDedup(self)
 
     def spec(self) -> NearDuplicateSpec:
         """The embedding and threshold settings, for the dedup library."""
-        return NearDuplicateSpec(self.model, self.text, self.threshold, self.batch_size)
+        return NearDuplicateSpec(
+            self.model,
+            self.text,
+            self.threshold,
+            self.batch_size,
+            prefilter=self.prefilter,
+            prefilter_threshold=self.prefilter_threshold,
+        )
 
 
 class SemanticDedup:
@@ -97,10 +122,33 @@ class SemanticDedup:
 
         cfg = self.config
         frame = batch.sort("row")
-        vectors, embedded = cfg.spec().embed(frame, ctx.workspace, ctx.progress)
-        i, j, sims = near_duplicate_pairs(
-            vectors, cfg.threshold, index=cfg.index, exact_limit=cfg.exact_limit
-        )
+        spec = cfg.spec()
+        if cfg.prefilter:
+            from curate.dedup.cascade import cascade_pairs
+
+            texts = spec.texts(frame)
+            found = cascade_pairs(
+                spec,
+                texts,
+                ctx.workspace,
+                ctx.progress,
+                index=cfg.index,
+                exact_limit=cfg.exact_limit,
+            )
+            vectors, i, j, sims = found.vectors, found.i, found.j, found.sims
+            embedding: dict[str, int | float | str] = {
+                "embedded": found.embedded,
+                "cached": found.rescored - found.embedded,
+                "prefilter_pairs": found.candidates,
+                "prefilter_embedded": found.prefilter_embedded,
+                "rescored": found.rescored,
+            }
+        else:
+            vectors, embedded = spec.embed(frame, ctx.workspace, ctx.progress)
+            i, j, sims = near_duplicate_pairs(
+                vectors, cfg.threshold, index=cfg.index, exact_limit=cfg.exact_limit
+            )
+            embedding = {"embedded": embedded, "cached": frame.height - embedded}
         i, j, sims = self._without_distinct(frame, i, j, sims, ctx)
         i, j, sims, protected = self._without_conflicts(frame, i, j, sims)
         labels = clusters_from_pairs(frame.height, i, j)
@@ -113,7 +161,12 @@ class SemanticDedup:
         preference = frame.sort("_rank", "row")["_pos"].to_numpy()
         duplicate_of, cosine = direct_duplicates(preference, i, j, sims)
         # kept rows: cosine to their cluster's representative; drops: to the row they repeat
-        to_rep = np.einsum("ij,ij->i", vectors, vectors[frame["_rep"].to_numpy()])
+        # (a row alone in its cluster is its own representative: 1; the cascade never embedded
+        # it with the model, and need not)
+        clustered = frame["_size"].to_numpy() > 1
+        rep = frame["_rep"].to_numpy()
+        to_rep = np.ones(frame.height, dtype=np.float32)
+        to_rep[clustered] = np.einsum("ij,ij->i", vectors[clustered], vectors[rep[clustered]])
         similarity = np.where(duplicate_of >= 0, cosine, to_rep).round(4)
         twin = np.where(duplicate_of >= 0, duplicate_of, frame["_pos"].to_numpy())
         rep_id = pl.col("id").sort_by("_rank", "row").first().over("_cluster")
@@ -150,8 +203,7 @@ class SemanticDedup:
             **protected,
             "clusters": clusters,
             "dropped": rejected.height,
-            "embedded": embedded,
-            "cached": frame.height - embedded,
+            **embedding,
             "threshold": cfg.threshold,
         }
         return StageResult(kept, rejected, metrics)

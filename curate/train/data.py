@@ -10,6 +10,7 @@ from curate.errors import CurateError
 from curate.io.ingest import InputSource, file_sha256, ingest
 from curate.runs.export_files import iter_canonical
 from curate.runs.layout import RunLayout
+from curate.train.chat_template import chat_messages
 from curate.train.config import DataConfig
 
 if TYPE_CHECKING:
@@ -65,42 +66,43 @@ def split_files(data: DataConfig) -> SplitFiles:
     return files
 
 
-def read_conversations(path: Path, split: str) -> list[list[dict[str, str]]]:
+def read_conversations(path: Path, split: str) -> list[list[dict[str, Any]]]:
+    """Each row's messages as the chat template reads them (see ``read_examples``)."""
+    return read_examples(path, split)[0]
+
+
+def read_examples(path: Path, split: str) -> tuple[list[list[dict[str, Any]]], list[str | None]]:
     """Each row's messages, read by ingest in any curate format and container (a preference
-    pair trains on its chosen answer); a bad row stops with its file and line."""
+    pair trains on its chosen answer), and its tool definitions as JSON text (None when it
+    declares none); a bad row stops with its file and line.
+
+    Tool calls, tool results and ``weight`` reach the template (see ``chat_messages``), which
+    renders the definitions and calls; trl parses the ``tools`` text per row.
+    """
     examples, _, _ = ingest([InputSource(path, str(path), None)], strict=True)
-    conversations = [
-        _training_turns(row.messages + (row.chosen or []))
-        for row in iter_canonical(examples, with_meta=False)
-    ]
+    conversations: list[list[dict[str, Any]]] = []
+    tools: list[str | None] = []
+    for row in iter_canonical(examples, with_meta=False):
+        conversations.append(chat_messages(row.messages + (row.chosen or [])))
+        tools.append(row.tools)
     if not conversations:
         raise TrainDataError(f"the {split} split is empty: nothing to train on", file=path)
     if not any(t["role"] == "assistant" for c in conversations for t in c):
         raise TrainDataError(f"the {split} split has no assistant turns to learn", file=path)
-    return conversations
-
-
-def _training_turns(turns: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Role, text and, when set, weight: what the training template reads. A turn with tool
-    calls or a tool result would render as plain text here, so it is refused for now."""
-    out = []
-    for turn in turns:
-        if turn.get("tool_calls") or turn.get("function_call") or turn["role"] == "tool":
-            raise TrainDataError(
-                "curate train does not render tool calls through the chat template yet",
-                hint="train tool-calling data with trl directly on the exported chat file",
-            )
-        kept = {"role": turn["role"], "content": turn["content"] or ""}
-        if turn.get("weight") is not None:
-            kept["weight"] = turn["weight"]
-        out.append(kept)
-    return out
+    return conversations, tools
 
 
 def load_splits(files: SplitFiles) -> tuple[Dataset, Dataset]:
-    """The train and eval splits as ``{"messages": [...]}`` Datasets."""
+    """The train and eval splits as ``{"messages": [...]}`` Datasets, plus a ``tools`` column
+    (JSON text per row) when any row of the split declares tools."""
+    return _dataset(files.train, "train"), _dataset(files.eval, "eval")
+
+
+def _dataset(path: Path, split: str) -> Dataset:
     from datasets import Dataset
 
-    train = Dataset.from_dict({"messages": read_conversations(files.train, "train")})
-    evaluation = Dataset.from_dict({"messages": read_conversations(files.eval, "eval")})
-    return train, evaluation
+    conversations, tools = read_examples(path, split)
+    columns: dict[str, list[Any]] = {"messages": conversations}
+    if any(t is not None for t in tools):
+        columns["tools"] = tools
+    return Dataset.from_dict(columns)

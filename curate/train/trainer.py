@@ -1,4 +1,5 @@
-"""Load the base model for training and build trl's SFTTrainer with a LoRA adapter."""
+"""Load the base model for training and build trl's SFTTrainer with a LoRA adapter; the
+training arguments here are shared with the DPO trainer (curate/train/dpo.py)."""
 
 from __future__ import annotations
 
@@ -29,14 +30,16 @@ def check_qlora(config: TrainConfig) -> None:
     if not torch.cuda.is_available():
         raise QLoRAUnavailableError(
             "QLoRA needs a CUDA GPU (bitsandbytes 4-bit NF4); none is available here",
-            field="qlora",
-            hint="set qlora: false to train a plain LoRA adapter on this machine",
+            field="quantization",
+            hint="set quantization: none to train a plain LoRA adapter on this machine",
         )
     try:
         import bitsandbytes  # noqa: F401
     except ImportError:
         raise QLoRAUnavailableError(
-            "QLoRA needs bitsandbytes", field="qlora", hint="pip install bitsandbytes"
+            "QLoRA needs bitsandbytes",
+            field="quantization",
+            hint="pip install 'curate[qlora]' (bitsandbytes)",
         ) from None
 
 
@@ -85,54 +88,19 @@ def build_trainer(
     checkpoints: Path,
     callbacks: list[TrainerCallback],
 ) -> SFTTrainer:
-    """An SFTTrainer that evaluates and saves each epoch and keeps the best adapter by eval loss."""
-    import torch
-    from peft import LoraConfig
+    """An SFTTrainer that evaluates and saves each epoch (or every ``eval_steps``) and keeps
+    the best adapter by eval loss."""
     from transformers import PrinterCallback
     from trl import SFTConfig, SFTTrainer
 
-    on_gpu = torch.cuda.is_available()
-    bf16 = compute_dtype(config) == torch.bfloat16
-    args = SFTConfig(
-        output_dir=str(checkpoints),
-        num_train_epochs=config.epochs,
-        max_steps=config.max_steps if config.max_steps is not None else -1,
-        per_device_train_batch_size=config.batch_size,
-        per_device_eval_batch_size=config.batch_size,
-        gradient_accumulation_steps=config.grad_accumulation,
-        learning_rate=config.learning_rate,
-        lr_scheduler_type=config.lr_scheduler,
-        warmup_steps=config.warmup_ratio,  # a float below 1 is a ratio of the total steps
-        weight_decay=config.weight_decay,
+    args = training_arguments(
+        config,
+        SFTConfig,
+        checkpoints,
         max_length=config.max_length,
         assistant_only_loss=config.assistant_only_loss,
-        seed=config.seed,
-        data_seed=config.seed,
-        bf16=bf16,
-        fp16=False,
-        use_cpu=not on_gpu,
-        eval_strategy="epoch",
-        save_strategy="epoch",
-        load_best_model_at_end=True,
-        metric_for_best_model="eval_loss",
-        greater_is_better=False,
-        save_total_limit=config.save_total_limit,
-        logging_strategy="steps",
-        logging_steps=1,
-        logging_first_step=True,
-        report_to="none",
-        disable_tqdm=True,
-        dataloader_num_workers=0,
-        **_checkpointing(SFTConfig, on_gpu),
     )
-    peft_config = LoraConfig(
-        r=config.lora.r,
-        lora_alpha=config.lora.scale_alpha,
-        lora_dropout=config.lora.dropout,
-        target_modules=config.lora.target,
-        bias="none",
-        task_type="CAUSAL_LM",
-    )
+    peft_config = lora_config(config)
     trainer = SFTTrainer(
         model=model,
         args=args,
@@ -145,6 +113,72 @@ def build_trainer(
     # with tqdm off, transformers prints every log dict; the callbacks report instead
     trainer.remove_callback(PrinterCallback)
     return trainer
+
+
+def training_arguments(
+    config: TrainConfig, config_class: type, checkpoints: Path, **specific: Any
+) -> Any:
+    """The arguments SFT and DPO share: schedule, precision, evaluation, checkpoints, logging.
+
+    ``specific`` adds the trainer's own fields. DPOConfig's defaults differ from
+    TrainingArguments' (bf16 on, checkpointing on, lr 1e-6), so every shared one is set here.
+    """
+    import torch
+
+    on_gpu = torch.cuda.is_available()
+    bf16 = compute_dtype(config) == torch.bfloat16
+    schedule: dict[str, Any] = {"eval_strategy": "epoch", "save_strategy": "epoch"}
+    if config.eval_steps is not None:
+        schedule = {
+            "eval_strategy": "steps",
+            "save_strategy": "steps",
+            "eval_steps": config.eval_steps,
+            "save_steps": config.eval_steps,
+        }
+    return config_class(
+        output_dir=str(checkpoints),
+        num_train_epochs=config.epochs,
+        max_steps=config.max_steps if config.max_steps is not None else -1,
+        per_device_train_batch_size=config.batch_size,
+        per_device_eval_batch_size=config.batch_size,
+        gradient_accumulation_steps=config.grad_accumulation,
+        learning_rate=config.learning_rate,
+        lr_scheduler_type=config.lr_scheduler,
+        warmup_steps=config.warmup_ratio,  # a float below 1 is a ratio of the total steps
+        weight_decay=config.weight_decay,
+        seed=config.seed,
+        data_seed=config.seed,
+        bf16=bf16,
+        fp16=False,
+        use_cpu=not on_gpu,
+        load_best_model_at_end=True,
+        metric_for_best_model="eval_loss",
+        greater_is_better=False,
+        save_total_limit=config.save_total_limit,
+        logging_strategy="steps",
+        logging_steps=1,
+        logging_first_step=True,
+        report_to="none",
+        disable_tqdm=True,
+        dataloader_num_workers=0,
+        **schedule,
+        **_checkpointing(config_class, on_gpu),
+        **specific,
+    )
+
+
+def lora_config(config: TrainConfig) -> Any:
+    """The peft LoRA adapter the config asks for."""
+    from peft import LoraConfig
+
+    return LoraConfig(
+        r=config.lora.r,
+        lora_alpha=config.lora.scale_alpha,
+        lora_dropout=config.lora.dropout,
+        target_modules=config.lora.target,
+        bias="none",
+        task_type="CAUSAL_LM",
+    )
 
 
 def _checkpointing(config_class: type, enabled: bool) -> dict[str, bool]:

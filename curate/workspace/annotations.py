@@ -58,6 +58,15 @@ class AnnotationStore:
                 (item_id, label, note, self.db.annotator, now()),
             )
 
+    def withdraw_adjudication(self, item_id: str) -> None:
+        """Delete the item's newest adjudication (an undo); the one before, or none, stands."""
+        with self.db.transaction() as tx:
+            tx.execute(
+                "DELETE FROM adjudications WHERE seq = "
+                "(SELECT MAX(seq) FROM adjudications WHERE item_id = ?)",
+                (item_id,),
+            )
+
     def adjudications(self) -> dict[str, str]:
         """The standing adjudicated label per item."""
         rows = self.db.connection.execute(

@@ -128,6 +128,16 @@ class AuditStore:
                 return
             self.overrides.insert(tx, example_id, action, reason)
 
+    def withdraw_verdict(self, audit_id: str, example_id: str) -> None:
+        """Delete the newest verdict on the example in this audit (an undo), so the one
+        before it, or none, stands again. Overrides are the caller's to put back."""
+        with self.db.transaction() as tx:
+            tx.execute(
+                "DELETE FROM audit_verdicts WHERE seq = (SELECT MAX(seq) FROM audit_verdicts "
+                "WHERE audit_id = ? AND example_id = ?)",
+                (audit_id, example_id),
+            )
+
     def record(self, audit_id: str) -> AuditRecord | None:
         """The audit's row, or None when there is no such audit."""
         row = self.db.connection.execute(

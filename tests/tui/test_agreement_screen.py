@@ -229,3 +229,38 @@ async def test_an_adjudicated_example_still_force_dropped_by_a_failed_audit_says
         queue.move_cursor(row=other[0])
         await pilot.pause()
         assert "force-dropped" not in str(screen.query_one("#agree-item", Static).render())
+
+
+async def test_ctrl_z_takes_back_the_last_adjudication(finished_run: RunOutcome) -> None:
+    workspace = finished_run.run_dir.parent.parent
+    with WorkspaceDB(workspace) as store:
+        audit = create_audit(store, finished_run.run_dir, pipeline="demo", size=3, seed=0)
+        ids = [item.example_id for item in audit.items]
+        for example_id in ids:
+            record_verdict(store, audit.audit_id, example_id, "pass")
+    store_labels(workspace, {"ann": ["BAD", "GOOD", "BAD"], "bob": ["BAD", "GOOD", "GOOD"]}, ids)
+
+    async with CurateApp(workspace).run_test(size=(160, 50)) as pilot:
+        screen = await open_agreement(pilot)
+        queue = screen.query_one("#agree-queue", DataTable)
+        await pilot.press("up")  # the first item, to be adjudicated twice
+        await pilot.pause()
+        assert screen.item is not None
+        on_cursor = screen.item.item_id
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("up", "2")
+        await pilot.pause()
+        assert dict(db_rows(workspace, "SELECT item_id, label FROM adjudications")) == {
+            on_cursor: "GOOD"
+        }
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert cells(queue)[on_cursor][-1] == "BAD"  # the label before stands again
+        assert screen.item is not None and screen.item.item_id == on_cursor
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert cells(queue)[on_cursor][-1] == ""
+        count = str(screen.query_one("#agree-queue-count", Static).content)
+        assert "0 adjudicated" in count
+    assert db_rows(workspace, "SELECT item_id FROM adjudications") == []

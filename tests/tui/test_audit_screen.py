@@ -203,3 +203,39 @@ async def test_a_re_audit_carries_verdicts_on_unchanged_examples_and_costs_only_
         after = {item.example_id: item for item in screen.status.items}[overridden.example_id]
         assert after.verdict == "fail" and after.carried_from is None
         assert screen.status.carried == 46
+
+
+async def test_ctrl_z_takes_back_the_last_verdict_and_the_drop_a_fail_made(
+    finished_run: RunOutcome,
+) -> None:
+    workspace = finished_run.run_dir.parent.parent
+    app = CurateApp(workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_audit(pilot)
+        assert screen.status is not None
+        second = screen.status.items[1].example_id
+        await pilot.press("p", "f")
+        await pilot.pause()
+        assert overrides_of(workspace)[second].action == "drop"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert [i.verdict for i in screen.status.items[:2]] == ["pass", None]
+        assert overrides_of(workspace) == {}  # the fail's force-drop went with it
+        assert screen.position == 1  # back on the example whose verdict was undone
+
+        await pilot.press("left", "f", "p")  # a changed verdict: undo brings back the first
+        await pilot.pause()
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert screen.status.items[1].verdict is None
+        await pilot.press("ctrl+z")  # the f on the first, over its earlier pass
+        await pilot.pause()
+        assert screen.status.items[0].verdict == "pass" and screen.position == 0
+        assert overrides_of(workspace) == {}
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert screen.status.items[0].verdict is None
+        await pilot.press("ctrl+z")  # nothing left: says so, changes nothing
+        await pilot.pause()
+        assert app.screen is screen
+    assert db_rows(workspace, "SELECT example_id FROM audit_verdicts") == []

@@ -11,13 +11,16 @@ import pytest
 from textual.pilot import Pilot
 
 from curate.runs.judge_verdicts import JudgedRow
-from curate.runs.runner import RunOutcome
+from curate.runs.runner import RunOutcome, run_pipeline
 from curate.runs.views import load_examples
 from curate_tui.app import CurateApp
+from curate_tui.screens.browse_screen import BrowseScreen
 from curate_tui.screens.home_screen import HomeScreen
 from curate_tui.screens.judge_screen import JudgeScreen, judge_count
+from curate_tui.widgets.stage_table import StageTable
 from curate_tui.widgets.verdict_detail import VerdictCard
 from curate_tui.widgets.verdict_table import VerdictTable
+from tests.conftest import chat, write_jsonl
 from tests.tui.helpers import answer_prompt, fix_run_listing, open_screen, overrides_of, settle
 from tests.tui.judged_workspace import run_judged
 
@@ -194,3 +197,50 @@ async def test_ctrl_z_undoes_the_last_overrule(judged_workspace: Path) -> None:
         await pilot.pause()
         assert screen.query_one(VerdictTable).get_row_at(1)[0] == ""
     assert overrides_of(judged_workspace) == {}
+
+
+SKIPPED_JUDGE = """\
+name: keyless
+workspace: .
+inputs:
+  - data/chats.jsonl
+stages:
+  - validate
+  - judge: {llm: {model: claude-haiku-4-5}, send_unredacted: true}
+  - split: {ratios: {train: 1.0, eval: 0.0, test: 0.0}}
+"""
+
+
+@pytest.mark.anyio
+async def test_a_skipped_judge_never_reads_judged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no API key the judge stage is skipped: Home, the Run screen's table, Browse and
+    the Judge screen say skipped, and "judged" is nowhere on screen."""
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    root = tmp_path / "ws"
+    (root / "data").mkdir(parents=True)
+    write_jsonl(
+        root / "data" / "chats.jsonl", [chat(f"Question {i}?", f"Answer {i}.") for i in range(6)]
+    )
+    (root / "pipeline.yaml").write_text(SKIPPED_JUDGE)
+    run_pipeline(root / "pipeline.yaml")
+
+    app = CurateApp(root)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        stages = app.screen.query_one(StageTable)
+        judge_row = next(
+            stages.get_row_at(i)
+            for i in range(stages.row_count)
+            if "judge" in stages.get_row_at(i)[0]
+        )
+        assert judge_row[1] == "skipped" and str(judge_row[5]).startswith("skipped: ")
+        assert "judged" not in app.export_screenshot()
+        for key, kind in (("j", JudgeScreen), ("b", BrowseScreen)):
+            screen = await open_screen(pilot, key, kind)
+            if isinstance(screen, JudgeScreen):
+                assert "skipped" in screen.sub_title
+            assert "judged" not in app.export_screenshot()
+            await pilot.press("escape")
+            await settle(pilot)

@@ -4,10 +4,12 @@ records keep / drop / relabel in one key each; the next run applies them."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from curate.runs.layout import RunLayout
@@ -18,7 +20,7 @@ from curate_tui.app import CurateApp
 from curate_tui.screens.label_review_screen import LabelReviewScreen
 from tests.conftest import write_jsonl
 from tests.label_rows import answer, planted_rows
-from tests.tui.helpers import open_screen, settle
+from tests.tui.helpers import fix_run_listing, open_screen, settle
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 PIPELINE = """\
@@ -106,3 +108,51 @@ async def test_one_key_decisions_are_stored_and_applied_on_the_next_run(
     assert rejected.select("id", "reason").rows() == [(dropped.example_id, "label.dropped")]
     after = pl.read_parquet(stage.kept).filter(pl.col("id") == relabelled.example_id)
     assert answer(after.row(0, named=True))["team"] == relabelled.suggested
+
+
+@pytest.mark.anyio
+async def test_ctrl_z_puts_back_the_decision_the_last_one_replaced(
+    labelled_workspace: Path,
+) -> None:
+    def standing() -> dict[str, str]:
+        with WorkspaceDB(labelled_workspace) as db:
+            return {k[0]: d.action for k, d in LabelDecisionStore(db).standing().items()}
+
+    app = CurateApp(labelled_workspace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_screen(pilot, "l", LabelReviewScreen)
+        suspect = screen.suspects[0]
+        await pilot.press("k", "d")
+        await settle(pilot)
+        assert standing() == {suspect.example_id: "drop"}
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert standing() == {suspect.example_id: "keep"}
+        assert cells(screen, 4)[0] == "keep"
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert standing() == {} and cells(screen, 4)[0] != "keep"
+        await pilot.press("ctrl+z")  # nothing left to undo
+        await settle(pilot)
+        assert standing() == {}
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)], ids=["120x36", "80x24"])
+def test_label_review_snapshot(
+    snap_compare: Callable[..., bool],
+    labelled_workspace: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    size: tuple[int, int],
+) -> None:
+    fix_run_listing(monkeypatch, "labels-run")
+
+    async def decide_the_first(pilot: Pilot[None]) -> None:
+        await open_screen(pilot, "l", LabelReviewScreen)
+        await pilot.press("k")
+        await settle(pilot)
+        pilot.app.clear_notifications()  # the toast would time out mid-test
+        await pilot.pause()
+
+    assert snap_compare(
+        CurateApp(labelled_workspace), terminal_size=size, run_before=decide_the_first
+    )

@@ -251,3 +251,37 @@ async def test_search_narrows_the_examples_to_a_finding_and_escape_keeps_the_scr
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen and isinstance(app.focused, PiiExampleTable)
+
+
+@pytest.mark.anyio
+async def test_ctrl_z_takes_back_a_mark_and_an_X_whole(judged_workspace: Path) -> None:
+    def standing() -> set[tuple[str, str, str]]:
+        rows = db_rows(
+            judged_workspace,
+            "SELECT example_id, text, verdict FROM pii_decisions d WHERE seq = (SELECT MAX(seq) "
+            "FROM pii_decisions WHERE example_id = d.example_id AND text = d.text)",
+        )
+        return {row for row in rows if row[2] != "clear"}
+
+    app = CurateApp(judged_workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_pii(pilot)
+        span, example = screen.span, screen.example
+        assert span is not None and example is not None
+        await pilot.press("x")
+        await pilot.pause()
+        assert standing() == {(example.example_id, span.text, "not_pii")}
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert standing() == set()
+        assert rows_of(screen.query_one(PiiSpanTable))[0][0] != "N"
+
+        await pilot.press("x", "X")  # X over an x: one undo takes back all of X
+        await pilot.pause()
+        assert len(standing()) >= 1
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert standing() == {(example.example_id, span.text, "not_pii")}
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert standing() == set()

@@ -23,6 +23,7 @@ from curate.errors import CurateError
 from curate.runs.agreement_data import AgreementData, load_agreement
 from curate_tui.key_map import key
 from curate_tui.session import Session
+from curate_tui.undo_history import UndoHistory, undo_last
 from curate_tui.widgets.error_panel import ErrorPanel
 from curate_tui.widgets.example_detail import ExampleContent, ExampleDetail
 
@@ -98,6 +99,7 @@ class AgreementScreen(Screen[None]):
         ),
         key("previous", "move(-1)", "Previous", priority=True),
         key("next", "move(1)", "Next", priority=True),
+        key("undo", "undo", "Undo"),
         key("reload", "reload", "Reload"),
         key("back", "app.pop_screen", "Back"),
     ]
@@ -106,6 +108,7 @@ class AgreementScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.data: AgreementData | None = None
+        self.history = UndoHistory()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -289,15 +292,38 @@ class AgreementScreen(Screen[None]):
         if item is None or data is None or label not in data.labels:
             return
         adjudicate(self.session.store, item.item_id, label, note="adjudicated in the TUI")
-        row = data.queue.index(item)
-        data.queue[row] = dataclasses.replace(item, adjudicated=label)
-        self.query_one("#agree-queue", DataTable).update_cell(item.item_id, "adjudicated", label)
-        self._update_count()
+        self.history.remember(lambda: self._withdraw(item))
+        row = self._settle(item, label)
         self.notify(f"{item.item_id} adjudicated {label}")
         pending = [i for i in range(row + 1, len(data.queue)) if not data.queue[i].adjudicated]
         if pending:
             self.query_one("#agree-queue", DataTable).move_cursor(row=pending[0])
         self._show_item()
+
+    def _settle(self, item: Disagreement, label: str | None) -> int:
+        """Show ``label`` (None: not adjudicated) on ``item``'s row; returns the row."""
+        assert self.data is not None
+        queue = self.data.queue
+        row = next(i for i, queued in enumerate(queue) if queued.item_id == item.item_id)
+        queue[row] = dataclasses.replace(queue[row], adjudicated=label)
+        self.query_one("#agree-queue", DataTable).update_cell(
+            item.item_id, "adjudicated", label or ""
+        )
+        self._update_count()
+        return row
+
+    def _withdraw(self, item: Disagreement) -> str:
+        """Undo the adjudication of ``item``: the label it had before stands again."""
+        self.session.store.annotations.withdraw_adjudication(item.item_id)
+        if self.data is not None and any(q.item_id == item.item_id for q in self.data.queue):
+            row = self._settle(item, item.adjudicated)
+            self.query_one("#agree-queue", DataTable).move_cursor(row=row)
+            self._show_item()
+        before = f" ({item.adjudicated} stands again)" if item.adjudicated else ""
+        return f"Undid the adjudication of {item.item_id}{before}."
+
+    def action_undo(self) -> None:
+        undo_last(self, self.history)
 
     def action_move(self, step: int) -> None:
         table = self.query_one("#agree-queue", DataTable)

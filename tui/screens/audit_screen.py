@@ -21,8 +21,10 @@ from curate_tui.audit_navigation import next_pending, resume_position
 from curate_tui.example_maximise import MaximiseExample
 from curate_tui.formatting import audit_summary
 from curate_tui.key_map import key
+from curate_tui.overrides_flow import put_back
 from curate_tui.screens.text_prompt_screen import TextPromptScreen
 from curate_tui.session import Session
+from curate_tui.undo_history import UndoHistory, undo_last
 from curate_tui.widgets.audit_gate import AuditGate
 from curate_tui.widgets.error_panel import ErrorPanel
 from curate_tui.widgets.example_detail import ExampleContent, ExampleDetail
@@ -40,6 +42,7 @@ class AuditScreen(MaximiseExample):
         key("fail", "verdict('fail')", "Fail"),
         key("skip", "verdict('skip')", "Skip"),
         key("note", "note", "Note"),
+        key("undo", "undo", "Undo"),
         key("maximise", "maximise", "Expand"),
         key("previous", "move(-1)", "Previous", priority=True),
         key("next", "move(1)", "Next", priority=True),
@@ -54,6 +57,7 @@ class AuditScreen(MaximiseExample):
         self.examples: Examples = {}
         self.position = 0
         self.pending_note: str | None = None
+        self.history = UndoHistory()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -128,6 +132,7 @@ class AuditScreen(MaximiseExample):
         if item is None or self.status is None:
             return
         note = self.pending_note if self.pending_note is not None else item.note
+        self._remember(item)
         commit_verdict(self.session.store, self.status.audit_id, item.example_id, verdict, note)
         self.pending_note = None
         self.status = audit_status(self.session.store, self.status.audit_id)
@@ -148,6 +153,7 @@ class AuditScreen(MaximiseExample):
             if item.verdict is None:
                 self.pending_note = note
             else:
+                self._remember(item)
                 commit_verdict(self.session.store, audit_id, item.example_id, item.verdict, note)
                 self.status = audit_status(self.session.store, audit_id)
             self._show()
@@ -155,6 +161,28 @@ class AuditScreen(MaximiseExample):
         current_note = self.pending_note or item.note
         prompt = TextPromptScreen(f"Note on {item.example_id}", value=current_note)
         self.app.push_screen(prompt, save)
+
+    def _remember(self, item: AuditItem) -> None:
+        """Before a verdict on ``item``: how to take it back (the verdict row, and the
+        force-drop a fail adds or a pass withdraws)."""
+        store, status = self.session.store, self.status
+        if status is None:
+            return
+        before = store.overrides().get(item.example_id)
+
+        def undo() -> str:
+            store.audits.withdraw_verdict(status.audit_id, item.example_id)
+            if store.overrides().get(item.example_id) != before:
+                put_back(store, item.example_id, before)
+            self.status = audit_status(store, status.audit_id)
+            self.position, self.pending_note = item.position, None
+            self._show()
+            return f"Undid the last verdict on {item.example_id}."
+
+        self.history.remember(undo)
+
+    def action_undo(self) -> None:
+        undo_last(self, self.history)
 
     def action_move(self, step: int) -> None:
         if self.status is None or not self.status.items:

@@ -43,6 +43,8 @@ class DuplicatesScreen(OverrideScreen):
         key("keep", "decide('keep')", "Keep member"),
         key("not_a_finding", "decide('distinct')", "Not a duplicate"),
         key("clear", "decide('clear')", "Clear decision"),
+        key("keep_all", "decide_cluster('keep')", "Keep cluster", show=False),
+        key("not_a_finding_anywhere", "decide_cluster('distinct')", "Split cluster", show=False),
         key("undo", "undo", "Undo"),
         key("back", "app.pop_screen", "Back"),
     ]
@@ -166,6 +168,8 @@ class DuplicatesScreen(OverrideScreen):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "decide_cluster":
+            return True if self.cluster is not None else None
         if action != "decide":
             return True
         member = self.member
@@ -180,6 +184,14 @@ class DuplicatesScreen(OverrideScreen):
         member = self.member
         if member is not None:
             self.decide_override(str(member["id"]), decision)
+
+    def action_decide_cluster(self, decision: Literal["keep", "distinct"]) -> None:
+        """A standing decision on every member of the cluster, the kept one too (so a rerun
+        that picks another representative keeps them all): one question, one undo."""
+        cluster = self.cluster
+        if cluster is not None:
+            ids = [str(member["id"]) for member in cluster.members]
+            self.decide_many(ids, decision, f"members of cluster {cluster.cluster_id}")
 
     def show_overrides(self) -> None:
         self.query_one(MemberTable).show_members(self.cluster, self.overrides)

@@ -25,19 +25,21 @@ OVERVIEW = f"""\
 gives the example the whole screen. **k** force-keeps and **d** force-drops the highlighted
 example on every later run (a reason is required), **c** withdraws that; with a filter set,
 **K**/**D** do it to every example shown after one question. **ctrl+z** undoes the last
-decision (a bulk one whole), here and in Judge and Duplicates. Rows marked K or D carry an
-override.
+decision (a bulk one whole), here and on every screen that takes decisions. Rows marked K or
+D carry an override.
 
 **Audit** reviews a seeded sample of the run's train split one example at a time, with the
 example's meta fields: **p** pass, **f** fail (also force-drops it), **s** skip, **n** note,
 **←/→** move, **v** the whole screen. Every key is saved at once; reopening resumes at the
 first unreviewed example. A new audit takes over the verdicts earlier audits of the pipeline
-gave the same examples, shown as carried; a verdict key overrides one.
+gave the same examples, shown as carried; a verdict key overrides one. **ctrl+z** takes back
+the last verdict (and the force-drop a fail made).
 
 **Duplicates** lists the run's near-duplicate clusters, largest first. The chosen cluster's
 members show beside the kept one with their cosine to it: **k** keeps a dropped member as well,
-**x** says a member is not a duplicate (splits it out), **c** withdraws that.
-Marks: K kept, S split out. Both take effect on the next run.
+**x** says a member is not a duplicate (splits it out), **c** withdraws that; **K** keeps
+every member of the cluster and **X** splits every member out, after one question.
+Marks: K kept, S split out. All take effect on the next run; **ctrl+z** undoes the last.
 
 **Judge** lists the LLM judge's verdicts, most doubtful first: failed calls, then verdicts
 whose mean score sits furthest on the wrong side of 3 (a GOOD with low scores, a BAD with
@@ -49,15 +51,18 @@ withdraws that; each asks for a reason. Marks: K force-kept, D force-dropped.
 (pick an entity type with **/**). The original text shows every span in its type's colour.
 **x** says the highlighted span is not PII, **X** says its text is not PII in every example
 it was found in, **m** marks a span the scan missed (its exact text, then its type from a
-list), **c** withdraws the decision. Marks: N not PII, P marked PII, M an
-example with decisions. Decisions are saved at once and applied by the next run.
+list), **c** withdraws the decision, **ctrl+z** undoes the last one (an **X** whole). Marks:
+N not PII, P marked PII, M an example with decisions. Decisions are saved at once and
+applied by the next run.
 
 **Agreement** shows how well the annotators agree, then their disagreements: **1-9**
-settles the highlighted item with the label of that number, **←/→** move.
+settles the highlighted item with the label of that number, **ctrl+z** takes the last one
+back, **←/→** move.
 
 **Labels** lists the label_issues stage's suspect labels, most confidently wrong first, with
 the example and the nearest examples carrying the suggested label: **k** keeps the label,
-**d** drops the example, **e** relabels it to the suggestion, **c** withdraws the decision.
+**d** drops the example, **e** relabels it to the suggestion, **c** withdraws the decision,
+**ctrl+z** undoes the last one.
 
 **Run** runs the pipeline in the background with live per-stage progress: **r** starts it,
 **o** picks which of the workspace's pipeline files it runs (remembered per workspace).

@@ -1,4 +1,5 @@
-"""Home: the workspace's runs, the selected run's stage counts and its kept-length histogram."""
+"""Home: the workspace's runs, the selected run's stage counts, and pictures of its kept set:
+lengths in characters, tokens against the model's limit, and its largest topic clusters."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import polars as pl
 from textual import on, work
@@ -15,11 +16,13 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
+from curate.errors import CurateError
 from curate.runs.judge_verdicts import has_judge
 from curate.runs.label_review import has_label_issues
 from curate.runs.pii_review import has_pii
+from curate.runs.token_lengths import HOW_TO_GET_IT, token_lengths
 from curate.runs.views import RunSummary, length_histogram, list_runs
 from curate_tui.formatting import run_totals, when
 from curate_tui.key_map import KEY_MAP, key
@@ -33,8 +36,15 @@ from curate_tui.screens.pii_screen import PiiScreen
 from curate_tui.session import Session
 from curate_tui.widgets.length_histogram import LengthHistogram
 from curate_tui.widgets.stage_table import StageTable
+from curate_tui.widgets.token_histogram import TokenHistogram
+from curate_tui.widgets.topic_clusters import TopicClusters
+
+if TYPE_CHECKING:
+    from curate.runs.cluster_overview import ClusterOverview
 
 RUN_COLUMNS = ("run", "pipeline", "status", "updated", "input → train/eval/test/rejected")
+NO_EMBEDDINGS = "No embeddings: add `- stage: semantic_dedup` to the pipeline for topic clusters."
+NO_VECTORS = "No stored vectors for this run's kept rows (cache/embeddings is empty or cleared)."
 
 
 @dataclass(frozen=True)
@@ -109,7 +119,9 @@ SCREEN_KEYS = (
 )
 SCREENS_BY_ACTION = {entry.action: entry for entry in SCREEN_KEYS}
 HOME_HELP = (
-    "**Home** lists the workspace's runs. Highlight one to see its stages and kept lengths;\n"
+    "**Home** lists the workspace's runs. Highlight one to see its stages and three pictures\n"
+    "of its kept set (**tab** to the tabs, **←/→** switch): lengths in characters, tokens\n"
+    "against the model's limit (a token_budget stage), topic clusters (semantic_dedup runs);\n"
     + ", ".join(f"**{entry.key}** {entry.help}" for entry in SCREEN_KEYS)
     + "."
 )
@@ -133,6 +145,7 @@ class HomeScreen(Screen[None]):
         self.selected: RunSummary | None = None
         self._histogram_stale = True
         self._runs_seen: tuple[object, ...] = ()
+        self._topics_for: Path | None = None  # the run whose topics are shown or computing
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -141,14 +154,18 @@ class HomeScreen(Screen[None]):
         with Horizontal(id="run-details"):
             with Vertical(id="stages-pane"):
                 yield StageTable(id="stages")
-            with Vertical(id="histogram-pane"):
-                yield LengthHistogram(id="histogram")
+            with TabbedContent(id="pictures"):
+                with TabPane("Chars", id="tab-lengths"):
+                    yield LengthHistogram(id="histogram")
+                with TabPane("Tokens", id="tab-tokens"):
+                    yield TokenHistogram(id="tokens")
+                with TabPane("Topics", id="tab-topics"):
+                    yield TopicClusters(id="topics")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#runs", DataTable).add_columns(*RUN_COLUMNS)
         self.query_one("#stages-pane").border_title = "Stages of the selected run"
-        self.query_one("#histogram-pane").border_title = "Kept lengths (chars)"
         self.set_interval(self.WATCH_SECONDS, self._poll_runs)
 
     def on_screen_resume(self) -> None:
@@ -223,7 +240,39 @@ class HomeScreen(Screen[None]):
         elif self._histogram_stale or previous is None or previous.run_dir != run.run_dir:
             self._histogram_stale = False
             histogram.bins = None
+            self._topics_for = None
             self._load_histogram(run)
+        self._show_tokens(run)
+        self._show_topics()
+
+    def _show_tokens(self, run: RunSummary | None) -> None:
+        """The token_budget stage's distribution: cheap, it is in the stage entry."""
+        tokens = self.query_one(TokenHistogram)
+        try:
+            lengths = token_lengths(run.run_dir, run.stages) if run else None
+        except CurateError as exc:
+            tokens.note = str(exc)
+            return
+        tokens.lengths = lengths
+        tokens.note = "" if lengths is not None else HOW_TO_GET_IT if run else "no run selected"
+
+    @on(TabbedContent.TabActivated, "#pictures")
+    def _picture_chosen(self, event: TabbedContent.TabActivated) -> None:
+        self._show_topics()
+
+    def _show_topics(self) -> None:
+        """Cluster the selected run's kept set once its Topics tab is open: k-means is the
+        one costly picture, so Home never pays for it unasked."""
+        topics, run = self.query_one(TopicClusters), self.selected
+        if run is None or not has_semantic_dedup(run):
+            topics.overview, topics.note = None, "" if run is None else NO_EMBEDDINGS
+            self._topics_for = None
+            return
+        showing = self.query_one("#pictures", TabbedContent).active == "tab-topics"
+        if showing and self._topics_for != run.run_dir:
+            self._topics_for = run.run_dir
+            topics.overview, topics.note = None, "clustering the kept examples…"
+            self._load_topics(run)
 
     @work(exclusive=True, group="histogram")
     async def _load_histogram(self, run: RunSummary) -> None:
@@ -234,6 +283,21 @@ class HomeScreen(Screen[None]):
             frame = pl.DataFrame()
         bins = length_histogram(frame) if "chars" in frame.columns else []
         self.query_one("#histogram", LengthHistogram).bins = bins
+
+    @work(exclusive=True, group="topics")
+    async def _load_topics(self, run: RunSummary) -> None:
+        try:
+            frame = await asyncio.to_thread(self.session.examples.examples, run.run_dir)
+            overview = await asyncio.to_thread(_topics_of, self.session.workspace, frame, run)
+        except CurateError as exc:
+            overview, note = None, str(exc)
+        except (OSError, ValueError, pl.exceptions.PolarsError) as exc:
+            overview, note = None, f"Could not cluster {run.run_id}: {exc}"
+        else:
+            note = "" if overview is not None else NO_VECTORS
+        if self._topics_for == run.run_dir:  # not a run the user has moved away from
+            topics = self.query_one(TopicClusters)
+            topics.overview, topics.note = overview, note
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         entry = SCREENS_BY_ACTION.get(action)
@@ -247,6 +311,13 @@ class HomeScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.reload_runs()
+
+
+def _topics_of(workspace: Path, frame: pl.DataFrame, run: RunSummary) -> ClusterOverview | None:
+    """The run's topic clusters, importing numpy and scikit-learn off the UI thread."""
+    from curate.runs.cluster_overview import cluster_overview
+
+    return cluster_overview(workspace, frame, run.manifest)
 
 
 def _opener(action: str) -> Callable[[HomeScreen], None]:

@@ -63,8 +63,11 @@ class JudgeScreen(OverrideScreen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.sub_title = f"judge {self.run.run_id}"
-        self.query_one(VerdictTable).border_title = "Verdicts, most doubtful first"
+        skipped = judge_skipped(self.run)
+        self.sub_title = f"judge {self.run.run_id}" + (f" · skipped: {skipped}" if skipped else "")
+        self.query_one(VerdictTable).border_title = (
+            "Examples, never sent to the judge" if skipped else "Verdicts, most doubtful first"
+        )
         self.query_one(Conversation).border_title = "Conversation"
         self.query_one(VerdictCard).border_title = "Verdict"
         self._load()
@@ -134,6 +137,13 @@ class JudgeScreen(OverrideScreen):
         self.query_one(VerdictTable).show_verdicts(self.verdicts, self.overrides)
         self._update_count()
         self._show_verdict()
+
+
+def judge_skipped(run: RunSummary) -> str | None:
+    """Why the run's (last) judge stage skipped its work, or None when it judged."""
+    entries = [entry for entry in run.stages if entry.name == "judge"]
+    skipped = entries[-1].metrics.get("skipped") if entries else None
+    return str(skipped) if skipped else None
 
 
 def judge_count(verdicts: list[JudgedRow], overrides: Mapping[str, object]) -> str:

@@ -19,6 +19,7 @@ from curate.runs.views import RunSummary
 from curate.workspace.label_decisions import LabelDecisionStore
 from curate_tui.key_map import key
 from curate_tui.session import Session
+from curate_tui.undo_history import UndoHistory, undo_last
 from curate_tui.widgets.error_panel import ErrorPanel
 
 Decision = Literal["keep", "drop", "relabel", "clear"]
@@ -29,10 +30,12 @@ class LabelReviewScreen(Screen[None]):
     """Suspects above the highlighted one's ticket and evidence; k/d/r decide, c clears."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # short descriptions: with undo the footer must still fit 80 columns
         key("keep", "decide('keep')", "Keep label"),
-        key("drop", "decide('drop')", "Drop example"),
-        key("relabel", "decide('relabel')", "Relabel to suggested"),
-        key("clear", "decide('clear')", "Clear decision"),
+        key("drop", "decide('drop')", "Drop it"),
+        key("relabel", "decide('relabel')", "Relabel"),
+        key("clear", "decide('clear')", "Clear"),
+        key("undo", "undo", "Undo"),
         key("back", "app.pop_screen", "Back"),
     ]
 
@@ -43,6 +46,7 @@ class LabelReviewScreen(Screen[None]):
         self.store = LabelDecisionStore(session.store)
         self.suspects: list[LabelSuspect] = []
         self.decided: dict[tuple[str, str], str] = {}  # this workspace's standing decisions
+        self.history = UndoHistory()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -153,23 +157,47 @@ class LabelReviewScreen(Screen[None]):
             return None
         return None if parameters and standing == parameters[0] else True
 
+    def _redraw(self, row: int, suspect: LabelSuspect) -> None:
+        """Show the standing decisions again after ``suspect`` (at ``row``) changed."""
+        self._reload_decisions()
+        table = self.query_one(DataTable)
+        table.update_cell_at((row, COLUMNS.index("decision")), self._decision_text(suspect))
+        self._update_count()
+        self.refresh_bindings()
+
+    def action_undo(self) -> None:
+        undo_last(self, self.history)
+
     def action_decide(self, decision: Decision) -> None:
         suspect = self.suspect
         if suspect is None:
             return
         label = suspect.suggested if decision == "relabel" else None
+        before = self.store.standing().get((suspect.example_id, suspect.field))
         try:
             self.store.decide(suspect.example_id, suspect.field, decision, label=label)
         except CurateError as exc:
             self.notify(str(exc), severity="error")
             return
-        self._reload_decisions()
-        table = self.query_one(DataTable)
-        table.update_cell_at(
-            (table.cursor_row, COLUMNS.index("decision")), self._decision_text(suspect)
-        )
-        self._update_count()
-        self.refresh_bindings()
+        row = self.query_one(DataTable).cursor_row
+
+        def undo() -> str:
+            if before is None:
+                self.store.decide(suspect.example_id, suspect.field, "clear", note="undone")
+            else:
+                self.store.decide(
+                    suspect.example_id,
+                    suspect.field,
+                    before.action,
+                    label=before.label,
+                    note=before.note,
+                )
+            self._redraw(row, suspect)
+            self.query_one(DataTable).move_cursor(row=row)
+            return f"Undid the last decision on {suspect.example_id} ({suspect.field})."
+
+        self.history.remember(undo)
+        self._redraw(row, suspect)
         done = {
             "keep": f"Keeping {suspect.field} {suspect.given!r}",
             "drop": "Dropping the example",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from typing import ClassVar
 
 import polars as pl
@@ -30,6 +31,7 @@ from curate_tui.key_map import key
 from curate_tui.screens.choice_screen import ChoiceScreen
 from curate_tui.screens.text_prompt_screen import TextPromptScreen
 from curate_tui.session import Session
+from curate_tui.undo_history import UndoHistory, undo_last
 from curate_tui.widgets.error_panel import ErrorPanel
 from curate_tui.widgets.pii_tables import PiiExampleTable, PiiSpanTable
 from curate_tui.widgets.pii_text import PiiText, PiiView
@@ -65,6 +67,7 @@ class PiiScreen(Screen[None]):
         key("not_a_finding_anywhere", "mark_not_pii_everywhere", "Not PII, all"),
         key("add_finding", "add_span", "Missed span"),
         key("clear", "clear", "Clear decision"),
+        key("undo", "undo", "Undo"),
         key("search", "focus_search", "Search"),
         key("back", "back", "Back"),
     ]
@@ -79,6 +82,7 @@ class PiiScreen(Screen[None]):
         self.standing: dict[str, list[SpanDecision]] = {}
         self.rows: list[SpanRow] = []
         self._shown_id: str | None = None
+        self.history = UndoHistory()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -233,13 +237,14 @@ class PiiScreen(Screen[None]):
         if span is None:
             return
         targets = [e for e in self.examples if any(s.text == span.text for s in e.spans)]
+        undo = self._undo_of([(e.example_id, span.text) for e in targets])
         for example in targets:
             self.decisions.mark(example.example_id, span.text, verdict="not_pii")
-        self.standing = self.decisions.standing()
-        self.query_one(PiiExampleTable).show_examples(self.shown, self.standing)
-        self._show_example(keep_cursor=True)
+        self.history.remember(undo)  # one undo for all of them
+        self._redraw()
         self.notify(
-            f"{span.text!r} is not PII in {len(targets)} examples; the next run applies it.",
+            f"{span.text!r} is not PII in {len(targets)} examples; the next run applies it "
+            "(ctrl+z undoes it).",
             markup=False,
         )
 
@@ -289,14 +294,50 @@ class PiiScreen(Screen[None]):
             TextPromptScreen(question, placeholder="exact text", required=True), ask_entity
         )
 
+    def _undo_of(self, marks: list[tuple[str, str]]) -> Callable[[], str]:
+        """Before marking these (example id, text) pairs: how to put back what stood."""
+        standing = self.decisions.standing([example_id for example_id, _ in marks])
+        before = {
+            (eid, text): next((d for d in standing.get(eid, []) if d.text == text), None)
+            for eid, text in marks
+        }
+
+        def undo() -> str:
+            for (example_id, text), decision in before.items():
+                if decision is None:
+                    self.decisions.mark(example_id, text, verdict="clear", note="undone")
+                else:
+                    self.decisions.mark(
+                        example_id,
+                        text,
+                        verdict=decision.verdict,
+                        entity=decision.entity,
+                        note=decision.note,
+                    )
+            self._redraw()
+            if len(before) == 1:
+                ((example_id, text),) = before
+                return f"Undid the last decision on {text!r} in {example_id}."
+            return f"Undid the last decision on {len(before)} examples."
+
+        return undo
+
+    def _redraw(self) -> None:
+        self.standing = self.decisions.standing()
+        self.query_one(PiiExampleTable).show_examples(self.shown, self.standing)
+        self._show_example(keep_cursor=True)
+
+    def action_undo(self) -> None:
+        undo_last(self, self.history)
+
     def _mark(self, example: PiiExample, text: str, verdict: PiiVerdict, entity: str = "") -> None:
+        undo = self._undo_of([(example.example_id, text)])
         try:
             self.decisions.mark(example.example_id, text, verdict=verdict, entity=entity or None)
         except CurateError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.standing = self.decisions.standing()
-        self.query_one(PiiExampleTable).show_examples(self.shown, self.standing)
-        self._show_example(keep_cursor=True)
+        self.history.remember(undo)
+        self._redraw()
         done = DONE[verdict].format(text=text, entity=entity, id=example.example_id)
         self.notify(done + "; the next run applies it.")

@@ -34,10 +34,13 @@ class StageTable(DataTable[str]):
         self._put(index, [f"{index:02d} {name}", "running", "…", "…", "…", ""])
 
     def stage_finished(self, entry: StageEntry) -> None:
-        """Fill a stage's row with its counts."""
-        state = "reused" if entry.cached else "done"
+        """Fill a stage's row with its counts; a stage that skipped its work (a judge with
+        no API key) reads "skipped" and why, never "done"."""
+        skipped = entry.metrics.get("skipped")
+        state = "skipped" if skipped else "reused" if entry.cached else "done"
         cells = [f"{entry.index:02d} {entry.name}", state, f"{entry.input:,}", f"{entry.kept:,}"]
-        self._put(entry.index, [*cells, f"{entry.rejected:,}", _reasons(entry)])
+        why = _reasons(entry) or (f"skipped: {skipped}" if skipped else "")
+        self._put(entry.index, [*cells, f"{entry.rejected:,}", why])
 
     def stop_running(self, state: str = "stopped") -> None:
         """Mark every row still running as ``state``: the run ended before they finished."""
